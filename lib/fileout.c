@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "fileout.h"
+
+int kx_atomic_open(int dirfd, const char *name, bool replace, struct kx_atomic *ret,
+		   struct kx_err *err)
+{
+	struct kx_atomic a = { .dirfd = dirfd, .fd = -1 };
+	struct stat st;
+
+	if (strlen(name) >= sizeof(a.name) || strchr(name, '/') || !*name || name[0] == '.')
+		return kx_err_set(err, -EINVAL, "refusing unsafe file name '%s'", name);
+	snprintf(a.name, sizeof(a.name), "%s", name);
+	if (!replace && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return kx_err_set(err, -EEXIST, "%s already exists (use --force to replace it)", name);
+	for (unsigned attempt = 0; attempt < 100; attempt++) {
+		snprintf(a.tmpname, sizeof(a.tmpname), ".vmcore-dd.%ld.%u.%u", (long)getpid(),
+			 (unsigned)random(), attempt);
+		a.fd = openat(dirfd, a.tmpname,
+			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (a.fd >= 0)
+			break;
+		if (errno != EEXIST)
+			return kx_err_set(err, -errno, "cannot create a temporary file for %s: %s",
+					  name, strerror(errno));
+	}
+	if (a.fd < 0)
+		return kx_err_set(err, -EEXIST, "cannot create a temporary file for %s", name);
+	*ret = a;
+	return 0;
+}
+
+static int rename_noreplace(int dirfd, const char *from, const char *to)
+{
+#ifdef SYS_renameat2
+	if (syscall(SYS_renameat2, dirfd, from, dirfd, to, 1 /* RENAME_NOREPLACE */) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+#endif
+	/* file systems without RENAME_NOREPLACE: link() fails on an existing name too */
+	if (linkat(dirfd, from, dirfd, to, 0) < 0)
+		return -errno;
+	unlinkat(dirfd, from, 0);
+	return 0;
+}
+
+int kx_atomic_commit(struct kx_atomic *a, bool replace, struct kx_err *err)
+{
+	int r;
+
+	if (fsync(a->fd) < 0 && errno != EINVAL)
+		return kx_err_set(err, -errno, "cannot sync %s: %s", a->name, strerror(errno));
+	if (close(a->fd) < 0) {
+		a->fd = -1;
+		return kx_err_set(err, -errno, "cannot write %s: %s", a->name, strerror(errno));
+	}
+	a->fd = -1;
+	if (replace)
+		r = renameat(a->dirfd, a->tmpname, a->dirfd, a->name) < 0 ? -errno : 0;
+	else
+		r = rename_noreplace(a->dirfd, a->tmpname, a->name);
+	if (r == -EEXIST)
+		return kx_err_set(err, r, "%s already exists (use --force to replace it)", a->name);
+	if (r < 0)
+		return kx_err_set(err, r, "cannot rename into %s: %s", a->name, strerror(-r));
+	a->tmpname[0] = '\0';
+	if (fsync(a->dirfd) < 0 && errno != EINVAL && errno != EBADF)
+		return kx_err_set(err, -errno, "cannot sync the directory of %s: %s", a->name,
+				  strerror(errno));
+	return 0;
+}
+
+void kx_atomic_abort(struct kx_atomic *a)
+{
+	if (a->fd >= 0)
+		close(a->fd);
+	a->fd = -1;
+	if (a->tmpname[0])
+		unlinkat(a->dirfd, a->tmpname, 0);
+	a->tmpname[0] = '\0';
+}
+
+static int copy_rw(int in_fd, uint64_t off, uint64_t len, int out_fd, struct kx_err *err)
+{
+	enum { BUFSZ = 256 * 1024 };
+	char *buf = malloc(BUFSZ);
+	int r = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (len > 0) {
+		size_t want = len < BUFSZ ? (size_t)len : BUFSZ;
+		ssize_t n = pread(in_fd, buf, want, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = kx_err_at(err, -errno, off, "read error: %s", strerror(errno));
+			break;
+		}
+		if (n == 0) {
+			r = kx_err_at(err, -EBADMSG, off, "truncated: the file ends at 0x%llx with "
+				      "%llu bytes still to copy", (unsigned long long)off,
+				      (unsigned long long)len);
+			break;
+		}
+		for (ssize_t done = 0; done < n;) {
+			ssize_t w = write(out_fd, buf + done, (size_t)(n - done));
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				r = kx_err_set(err, -errno, "write error: %s", strerror(errno));
+				goto out;
+			}
+			done += w;
+		}
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+out:
+	free(buf);
+	return r;
+}
+
+int kx_copy_range(int in_fd, uint64_t off, uint64_t len, int out_fd, struct kx_err *err)
+{
+	bool try_cfr = true, try_sendfile = true;
+
+	while (len > 0) {
+		size_t chunk = len < (1U << 30) ? (size_t)len : (1U << 30);
+		off_t o = (off_t)off;
+		ssize_t n = -1;
+
+		if (try_cfr) {
+			n = copy_file_range(in_fd, &o, out_fd, NULL, chunk, 0);
+			if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+				      errno == EOPNOTSUPP || errno == EBADF || errno == ETXTBSY)) {
+				try_cfr = false;
+				continue;
+			}
+		} else if (try_sendfile) {
+			n = sendfile(out_fd, in_fd, &o, chunk);
+			if (n < 0 && (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)) {
+				try_sendfile = false;
+				continue;
+			}
+		} else {
+			return copy_rw(in_fd, off, len, out_fd, err);
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return kx_err_at(err, -errno, off, "copy error: %s", strerror(errno));
+		if (n == 0)
+			return kx_err_at(err, -EBADMSG, off, "truncated: the file ends at 0x%llx with "
+					 "%llu bytes still to copy", (unsigned long long)off,
+					 (unsigned long long)len);
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KX_FILEOUT_H
+#define KX_FILEOUT_H
+/*
+ * Writing dump data safely: a temporary file created 0600 with O_EXCL in the target directory,
+ * filled, fsync'ed, then renamed into place without replacing an existing file (unless asked) and
+ * the directory fsync'ed.  A failure at any step removes the temporary file.
+ */
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct kx_atomic {
+	int dirfd;
+	int fd;
+	char tmpname[64];
+	char name[NAME_MAX + 1];
+};
+
+/* Create the temporary file for `name` in dirfd.  -EEXIST (unless replace) when name exists. */
+int kx_atomic_open(int dirfd, const char *name, bool replace, struct kx_atomic *ret,
+		   struct kx_err *err);
+/* fsync, rename into place (never over an existing file unless replace), fsync the directory. */
+int kx_atomic_commit(struct kx_atomic *a, bool replace, struct kx_err *err);
+/* Remove the temporary file; safe after a failed commit. */
+void kx_atomic_abort(struct kx_atomic *a);
+
+/*
+ * Copy len bytes from in_fd at offset off to out_fd's current position: copy_file_range where the
+ * kernel allows it, else sendfile, else read/write through a 256 KiB buffer.  A short source is
+ * -EBADMSG (truncated, with the offset).
+ */
+int kx_copy_range(int in_fd, uint64_t off, uint64_t len, int out_fd, struct kx_err *err);
+
+#endif

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KX_VMCOREINFO_H
+#define KX_VMCOREINFO_H
+/* VMCOREINFO: "KEY=VALUE" lines the crashed kernel wrote for dump tools (OSRELEASE, PAGESIZE,
+ * CRASHTIME, SYMBOL(x), OFFSET(a.b), SIZE(x), NUMBER(x), …).  Pure functions over the text. */
+#include <stddef.h>
+#include <stdint.h>
+
+/* The value of KEY (exact match of everything before '='), copied NUL-terminated.  -ENOENT when
+ * absent, -ENOBUFS when longer than size - 1. */
+int kx_vmcoreinfo_get(const char *text, size_t len, const char *key, char *ret, size_t size);
+
+/* Numeric value: base 16 for SYMBOL(…) keys and base 10 otherwise, as the kernel writes them
+ * (base 0 means: as the key implies).  -EINVAL when the value is not such a number. */
+int kx_vmcoreinfo_get_u64(const char *text, size_t len, const char *key, int base, uint64_t *ret);
+
+#endif

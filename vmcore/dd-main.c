@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* vmcore-dd: list and extract device dumps and list every note of a vmcore. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dd.h"
+
+#define PROG "vmcore-dd"
+
+enum exit_status { EXIT_OK = 0, EXIT_BAD = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+static void usage(FILE *fp)
+{
+	fputs("Usage:\n"
+	      " " PROG " [options] [VMCORE]\n"
+	      "\n"
+	      "List and extract the device dumps (ELF note type 0x700) of a vmcore and list its\n"
+	      "notes.  VMCORE defaults to /proc/vmcore.\n"
+	      "\n"
+	      "Modes:\n"
+	      " -l, --list               list device dumps: INDEX NAME SIZE OFFSET (default)\n"
+	      " -n, --notes              list every note, decoded\n"
+	      " -s, --segments           list the PT_LOAD segments (memory in the dump)\n"
+	      " -x, --extract=DIR        write each device dump to DIR/<name>\n"
+	      " -d, --dump=NAME|INDEX    write one device dump to standard output\n"
+	      "     --check              verify the structure; exit 1 on any inconsistency\n"
+	      "\n"
+	      "Options:\n"
+	      "     --to=FILE            with --dump: write to FILE instead of standard output\n"
+	      " -f, --force              replace existing files (--extract, --dump --to)\n"
+	      " -J, --json               JSON output (--list, --notes, --segments, --extract, --check)\n"
+	      " -o, --output=COLS        columns to print (+COLS adds to the default)\n"
+	      " -r, --raw                raw output, no alignment\n"
+	      "     --noheadings         don't print headings\n"
+	      "\n"
+	      " -h, --help               display this help\n"
+	      " -V, --version            display version\n"
+	      "\n"
+	      "Columns for --list:\n", fp);
+	kx_out_help(fp, dd_list_cols, dd_list_ncols);
+	fputs("\nColumns for --notes:\n", fp);
+	kx_out_help(fp, dd_note_cols, dd_note_ncols);
+	fputs("\nColumns for --segments:\n", fp);
+	kx_out_help(fp, dd_segment_cols, dd_segment_ncols);
+	fputs("\nExit status: 0 ok, 1 malformed or truncated vmcore (or a refused write), 2 usage,\n"
+	      "3 I/O error.  See vmcore-dd(8).\n", fp);
+}
+
+static int usage_error(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, PROG ": ");
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	fprintf(stderr, fmt, arg);
+#pragma GCC diagnostic pop
+	fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
+	return EXIT_USAGE;
+}
+
+static const char *const mode_names[] = {
+	[DD_LIST] = "--list", [DD_NOTES] = "--notes", [DD_SEGMENTS] = "--segments",
+	[DD_EXTRACT] = "--extract", [DD_DUMP] = "--dump", [DD_CHECK] = "--check",
+};
+
+enum { OPT_CHECK = 256, OPT_TO, OPT_NOHEADINGS };
+
+static int parse_args(int argc, char **argv, struct dd_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "list", no_argument, NULL, 'l' },
+		{ "notes", no_argument, NULL, 'n' },
+		{ "segments", no_argument, NULL, 's' },
+		{ "extract", required_argument, NULL, 'x' },
+		{ "dump", required_argument, NULL, 'd' },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "force", no_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "noheadings", no_argument, NULL, OPT_NOHEADINGS },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool mode_set = false, json = false, raw = false;
+	int c;
+
+	*o = (struct dd_opts){ .mode = DD_LIST, .vmcore = "/proc/vmcore" };
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":lnsx:d:fJo:rhV", longopts, NULL)) != -1) {
+		enum dd_mode m;
+
+		switch (c) {
+		case 'l': m = DD_LIST; goto mode;
+		case 'n': m = DD_NOTES; goto mode;
+		case 's': m = DD_SEGMENTS; goto mode;
+		case 'x': m = DD_EXTRACT; o->extract_dir = optarg; goto mode;
+		case 'd': m = DD_DUMP; o->dump = optarg; goto mode;
+		case OPT_CHECK: m = DD_CHECK;
+		mode:
+			if (mode_set && o->mode != m) {
+				fprintf(stderr, PROG ": %s and %s are mutually exclusive\n"
+					"Try '" PROG " --help' for more information.\n",
+					mode_names[o->mode], mode_names[m]);
+				return -EXIT_USAGE;
+			}
+			mode_set = true;
+			o->mode = m;
+			break;
+		case OPT_TO: o->to = optarg; break;
+		case 'f': o->force = true; break;
+		case 'J': json = true; break;
+		case 'o': o->columns = optarg; break;
+		case 'r': raw = true; break;
+		case OPT_NOHEADINGS: o->noheadings = true; break;
+		case 'h': usage(stdout); return 1;
+		case 'V': printf(PROG " from " PACKAGE_NAME " " PACKAGE_VERSION "\n"); return 1;
+		case ':': return -usage_error("option '%s' needs an argument", argv[optind - 1]);
+		default: return -usage_error("unrecognized option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		o->vmcore = argv[optind++];
+	if (optind < argc)
+		return -usage_error("unexpected argument '%s' (one VMCORE at a time)", argv[optind]);
+	if (json && raw)
+		return -usage_error("%s", "--json and --raw are mutually exclusive");
+	o->out_mode = json ? KX_OUT_JSON : raw ? KX_OUT_RAW : KX_OUT_TABLE;
+	if (o->to && o->mode != DD_DUMP)
+		return -usage_error("%s", "--to only applies to --dump");
+	if (o->force && o->mode != DD_EXTRACT && !(o->mode == DD_DUMP && o->to))
+		return -usage_error("%s", "--force only applies to --extract and --dump --to");
+	if (json && o->mode == DD_DUMP)
+		return -usage_error("%s", "--dump writes raw data; --json does not apply");
+	if (o->columns && o->mode != DD_LIST && o->mode != DD_NOTES && o->mode != DD_SEGMENTS)
+		return -usage_error("%s", "--output only applies to --list, --notes and --segments");
+	if (o->mode == DD_EXTRACT && !*o->extract_dir)
+		return -usage_error("%s", "--extract needs a directory");
+	return 0;
+}
+
+static int exit_for(int r)
+{
+	if (r >= 0)
+		return EXIT_OK;
+	if (kx_err_is_malformed(r) || r == -EEXIST || r == -ESRCH || r == -ENOTUNIQ)
+		return EXIT_BAD;
+	if (r == -ENOTTY)
+		return EXIT_USAGE;
+	return EXIT_IO;
+}
+
+int main(int argc, char **argv)
+{
+	struct kx_vmcore *v = NULL;
+	struct kx_err err;
+	struct dd_opts o;
+	char text[640];
+	int r;
+
+	r = parse_args(argc, argv, &o);
+	if (r > 0)
+		return EXIT_OK;
+	if (r < 0)
+		return -r;
+
+	kx_err_clear(&err);
+	r = kx_vmcore_open(o.vmcore, &v, &err);
+	if (r < 0) {
+		fprintf(stderr, PROG ": %s: %s\n", o.vmcore, kx_err_text(&err, text, sizeof(text)));
+		if (o.out_mode == KX_OUT_JSON)
+			kx_out_json_error(stdout, o.vmcore, &err);
+		/* a file that is not a usable ELF core is malformed input; failing to open it is I/O */
+		return kx_err_is_malformed(r) || r == -EPROTONOSUPPORT ? EXIT_BAD : EXIT_IO;
+	}
+	if (kx_vmcore_info(v)->type != ET_CORE)
+		fprintf(stderr, PROG ": warning: %s is an ELF file of type %u, not a core dump "
+			"(ET_CORE)\n", o.vmcore, kx_vmcore_info(v)->type);
+
+	switch (o.mode) {
+	case DD_LIST: r = dd_list(v, &o, &err); break;
+	case DD_NOTES: r = dd_notes(v, &o, &err); break;
+	case DD_SEGMENTS: r = dd_segments(v, &o, &err); break;
+	case DD_EXTRACT: r = dd_extract(v, &o, &err); break;
+	case DD_DUMP: r = dd_dump(v, &o, &err); break;
+	case DD_CHECK: r = dd_check(v, &o, &err); break;
+	}
+	if (r < 0 && o.mode != DD_CHECK)
+		fprintf(stderr, PROG ": %s: %s\n", o.vmcore, kx_err_text(&err, text, sizeof(text)));
+	kx_vmcore_close(v);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, PROG ": write error on standard output\n");
+		return EXIT_IO;
+	}
+	return exit_for(r);
+}
