@@ -8,7 +8,6 @@
 #include <strings.h>
 
 #include "output.h"
-#include "strutil.h"
 
 static int find_col(const struct kx_coldef *defs, size_t ndefs, const char *name, size_t len)
 {
@@ -133,11 +132,13 @@ void kx_out_bytes(struct kx_out *o, int col, const void *s, size_t len)
 		json_key(&o->defs[col], key, sizeof(key));
 		kx_json_bytes(&o->json, key, s, len);
 	} else if (o->ln) {
-		/* untrusted bytes are shown escaped: a name can't move the cursor or fake a column */
-		char *buf = malloc(4 * len + 1);
+		/*
+		 * Untrusted bytes can't move the cursor or fake a column: libsmartcols shows
+		 * non-printables as \xNN (and, in raw output, blanks and backslashes too).
+		 */
+		char *buf = strndup(s, len);
 
 		if (buf) {
-			kx_escape(s, len, buf, 4 * len + 1);
 			scols_line_set_data(o->ln, (size_t)pos, buf);
 			free(buf);
 		}

@@ -142,11 +142,16 @@ static int read_headers(struct kx_vmcore *v, struct kx_err *err)
 	v->info.phentsize = eh.e_phentsize;
 
 	if (eh.e_phnum == PN_XNUM) {
-		/* the real count is in section header 0; libelf reads and checks it */
-		if (elf_getphdrnum(v->elf, &v->info.phnum) < 0)
-			return kx_err_at(err, -EBADMSG, eh.e_shoff,
-					 "e_phnum is PN_XNUM but section header 0 is unusable: %s",
-					 elf_errmsg(-1));
+		/* the real count is sh_info of section header 0 (libelf would clamp it silently) */
+		GElf_Shdr sh0;
+		Elf_Scn *scn0 = eh.e_shoff ? elf_getscn(v->elf, 0) : NULL;
+
+		if (!scn0 || !gelf_getshdr(scn0, &sh0))
+			return kx_err_at(err, -EBADMSG, v->info.elfclass == ELFCLASS64 ? 56 : 44,
+					 "e_phnum is PN_XNUM but section header 0 is unusable%s%s",
+					 eh.e_shoff ? ": " : " (e_shoff is 0)",
+					 eh.e_shoff ? elf_errmsg(-1) : "");
+		v->info.phnum = sh0.sh_info;
 	} else {
 		v->info.phnum = eh.e_phnum;
 	}
@@ -305,11 +310,15 @@ static int seg_fail(struct kx_note_iter *it)
 	return 0;
 }
 
+/*
+ * A note part [at, at + need) does not fit: past its segment's end as the program header gives it,
+ * or (when the segment itself claims more than the file holds) past the end of the file.
+ */
 static int crosses(struct kx_note_iter *it, uint64_t at, uint64_t need, const char *what,
 		   size_t index, uint64_t note_off, struct kx_err *err)
 {
 	seg_fail(it);
-	if (at + need > it->v->info.file_size && it->end == it->v->info.file_size)
+	if (at <= it->seg_end && need <= it->seg_end - at)
 		return kx_err_at(err, -EBADMSG, note_off,
 				 "truncated: note %zu %s (%llu bytes at 0x%llx) runs past the end of "
 				 "the file at 0x%llx", index, what, (unsigned long long)need,

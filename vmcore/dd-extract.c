@@ -201,6 +201,10 @@ static int find_dump(struct kx_vmcore *v, const char *sel, struct kx_vmcoredd *r
 		struct kx_vmcoredd dd;
 		bool match;
 
+		if (r < 0 && matches == 1) {
+			kx_err_clear(err);      /* the match stands; what follows it is unreadable */
+			break;
+		}
 		if (r < 0)
 			return r;
 		if (!kx_note_is_vmcoredd(&n))

@@ -10,7 +10,6 @@
 
 #include "dd.h"
 #include "notes.h"
-#include "strutil.h"
 #include "vmcoreinfo.h"
 
 enum { L_INDEX, L_NAME, L_SIZE, L_OFFSET, L_NOTE, L_NOTE_OFFSET };
@@ -112,6 +111,8 @@ int dd_list(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 		kx_out_u64(&out, L_NOTE_OFFSET, n.offset);
 		kx_out_row_end(&out);
 	}
+	if (count == 0 && !first && o->out_mode == KX_OUT_TABLE && !o->noheadings)
+		printf("no device dumps in %s\n", o->vmcore);
 	return out_finish(&out, first, err);
 }
 
@@ -141,7 +142,6 @@ static void describe_vmcoredd(struct kx_vmcore *v, const struct kx_note *n, stru
 			      struct kx_err *err)
 {
 	struct kx_vmcoredd dd;
-	char name[4 * KX_VMCOREDD_NAME_BYTES + 1];
 
 	if (kx_note_vmcoredd(v, n, &dd, err) < 0)
 		return;
@@ -151,8 +151,9 @@ static void describe_vmcoredd(struct kx_vmcore *v, const struct kx_note *n, stru
 		kx_json_u64(d->json, "data_size", dd.data_size);
 		return;
 	}
-	desc_add(d, "device dump \"%s\", %" PRIu64 " bytes at 0x%" PRIx64,
-		 kx_escape(dd.name, dd.name_len, name, sizeof(name)), dd.data_size, dd.data_offset);
+	/* raw bytes: the output layer shows non-printables as \xNN */
+	desc_add(d, "device dump \"%.*s\", %" PRIu64 " bytes at 0x%" PRIx64, (int)dd.name_len,
+		 (const char *)dd.name, dd.data_size, dd.data_offset);
 }
 
 static void describe_prstatus(struct kx_vmcore *v, const struct kx_note *n, struct describe *d,

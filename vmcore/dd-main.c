@@ -150,7 +150,7 @@ static int exit_for(int r)
 		return EXIT_OK;
 	if (kx_err_is_malformed(r) || r == -EEXIST || r == -ESRCH || r == -ENOTUNIQ)
 		return EXIT_BAD;
-	if (r == -ENOTTY)
+	if (r == -ENOTTY || r == -EINVAL)
 		return EXIT_USAGE;
 	return EXIT_IO;
 }
@@ -190,7 +190,10 @@ int main(int argc, char **argv)
 	case DD_DUMP: r = dd_dump(v, &o, &err); break;
 	case DD_CHECK: r = dd_check(v, &o, &err); break;
 	}
-	if (r < 0 && o.mode != DD_CHECK)
+	if (r == -EINVAL)
+		fprintf(stderr, PROG ": %s\nTry '" PROG " --help' for more information.\n",
+			kx_err_text(&err, text, sizeof(text)));
+	else if (r < 0 && o.mode != DD_CHECK)
 		fprintf(stderr, PROG ": %s: %s\n", o.vmcore, kx_err_text(&err, text, sizeof(text)));
 	kx_vmcore_close(v);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
