@@ -64,6 +64,10 @@ int kx_out_init(struct kx_out *o, const struct kx_coldef *defs, size_t ndefs,
 
 void kx_out_free(struct kx_out *o)
 {
+	for (size_t i = 0; i < KX_OUT_MAXCOLS; i++) {
+		free(o->cells[i].bytes);
+		o->cells[i] = (struct kx_cell){ 0 };
+	}
 	if (o->tb)
 		scols_unref_table(o->tb);
 	o->tb = NULL;
@@ -104,14 +108,6 @@ int kx_out_begin(struct kx_out *o, const char *vmcore_path, const char *list_nam
 	return 0;
 }
 
-void kx_out_row_begin(struct kx_out *o)
-{
-	if (o->mode == KX_OUT_JSON)
-		kx_json_object_begin(&o->json, NULL);
-	else
-		o->ln = scols_table_new_line(o->tb, NULL);
-}
-
 static void json_key(const struct kx_coldef *d, char *buf, size_t size)
 {
 	size_t i;
@@ -121,16 +117,35 @@ static void json_key(const struct kx_coldef *d, char *buf, size_t size)
 	buf[i] = '\0';
 }
 
+void kx_out_row_begin(struct kx_out *o)
+{
+	if (o->mode == KX_OUT_JSON) {
+		kx_json_object_begin(&o->json, NULL);
+		o->row_open = true;
+	} else {
+		o->ln = scols_table_new_line(o->tb, NULL);
+	}
+}
+
+
 void kx_out_bytes(struct kx_out *o, int col, const void *s, size_t len)
 {
 	int pos = selected_pos(o, col);
-	char key[64];
 
 	if (pos < 0)
 		return;
 	if (o->mode == KX_OUT_JSON) {
-		json_key(&o->defs[col], key, sizeof(key));
-		kx_json_bytes(&o->json, key, s, len);
+		struct kx_cell *c = &o->cells[pos];
+
+		if (!o->row_open || c->set)
+			return;
+		c->bytes = malloc(len ? len : 1);
+		if (!c->bytes)
+			return;
+		memcpy(c->bytes, s, len);
+		c->len = len;
+		c->set = true;
+		c->is_num = false;
 	} else if (o->ln) {
 		/*
 		 * Untrusted bytes can't move the cursor or fake a column: libsmartcols shows
@@ -153,13 +168,15 @@ void kx_out_str(struct kx_out *o, int col, const char *s)
 void kx_out_u64(struct kx_out *o, int col, uint64_t v)
 {
 	int pos = selected_pos(o, col);
-	char key[64], buf[32];
+	char buf[32];
 
 	if (pos < 0)
 		return;
 	if (o->mode == KX_OUT_JSON) {
-		json_key(&o->defs[col], key, sizeof(key));
-		kx_json_u64(&o->json, key, v);
+		struct kx_cell *c = &o->cells[pos];
+
+		if (o->row_open && !c->set)
+			*c = (struct kx_cell){ .set = true, .is_num = true, .num = v };
 		return;
 	}
 	if (o->defs[col].type == KX_COL_HEX)
@@ -170,15 +187,43 @@ void kx_out_u64(struct kx_out *o, int col, uint64_t v)
 		scols_line_set_data(o->ln, (size_t)pos, buf);
 }
 
+/* Emit the row's cells in column order, once. */
+static void flush_cells(struct kx_out *o)
+{
+	char key[64];
+
+	if (!o->row_open)
+		return;
+	for (size_t i = 0; i < o->ncols; i++) {
+		struct kx_cell *c = &o->cells[i];
+
+		if (!c->set)
+			continue;
+		json_key(&o->defs[o->cols[i]], key, sizeof(key));
+		if (c->is_num)
+			kx_json_u64(&o->json, key, c->num);
+		else
+			kx_json_bytes(&o->json, key, c->bytes, c->len);
+		free(c->bytes);
+		*c = (struct kx_cell){ 0 };
+	}
+	o->row_open = false;
+}
+
 struct kx_json *kx_out_json(struct kx_out *o)
 {
-	return o->mode == KX_OUT_JSON ? &o->json : NULL;
+	if (o->mode != KX_OUT_JSON)
+		return NULL;
+	flush_cells(o);
+	return &o->json;
 }
 
 void kx_out_row_end(struct kx_out *o)
 {
-	if (o->mode == KX_OUT_JSON)
+	if (o->mode == KX_OUT_JSON) {
+		flush_cells(o);
 		kx_json_object_end(&o->json);
+	}
 	o->ln = NULL;
 }
 

@@ -50,6 +50,14 @@ struct kx_out {
 	struct libscols_line *ln;
 	struct kx_json json;
 	bool in_list;
+	/* JSON: the row's cells, emitted in column order when the row ends (or decoded fields begin) */
+	struct kx_cell {
+		bool set, is_num;
+		uint64_t num;
+		char *bytes;
+		size_t len;
+	} cells[KX_OUT_MAXCOLS];
+	bool row_open;
 };
 
 /*
@@ -69,7 +77,8 @@ void kx_out_row_begin(struct kx_out *o);
 void kx_out_str(struct kx_out *o, int col, const char *s);
 void kx_out_bytes(struct kx_out *o, int col, const void *s, size_t len);
 void kx_out_u64(struct kx_out *o, int col, uint64_t v);
-/* The JSON writer positioned inside the current row (for decoded fields), or NULL outside JSON. */
+/* The JSON writer positioned inside the current row, after its cells (for decoded fields), or
+ * NULL outside JSON.  Cells set after this call are ignored in JSON. */
 struct kx_json *kx_out_json(struct kx_out *o);
 void kx_out_row_end(struct kx_out *o);
 

@@ -330,6 +330,38 @@ static int crosses(struct kx_note_iter *it, uint64_t at, uint64_t need, const ch
 			 (unsigned long long)it->seg_end);
 }
 
+/*
+ * After an empty note, the rest of the segment should be padding.  Data there means a damaged
+ * header ended the walk early: say so rather than silently drop the notes behind it.
+ */
+static int check_zero_tail(struct kx_note_iter *it, uint64_t off, struct kx_err *err)
+{
+	enum { LOOK = 64 * 1024 };
+	unsigned char buf[4096];
+	uint64_t pos = off + 12, stop = it->end;
+
+	if (stop - pos > LOOK)
+		stop = pos + LOOK;
+	while (pos < stop) {
+		size_t n = stop - pos < sizeof(buf) ? (size_t)(stop - pos) : sizeof(buf);
+		int r = kx_vmcore_pread(it->v, buf, n, pos, err);
+
+		if (r < 0)
+			return seg_fail(it), r;
+		for (size_t i = 0; i < n; i++)
+			if (buf[i]) {
+				seg_fail(it);
+				return kx_err_at(err, -EBADMSG, off,
+						 "note %zu is empty (n_namesz, n_descsz and n_type all 0), "
+						 "which ends the notes, but data follows at 0x%llx in its "
+						 "PT_NOTE segment (program header %zu): a damaged note header?",
+						 it->index, (unsigned long long)(pos + i), it->phdr - 1);
+			}
+		pos += n;
+	}
+	return 0;
+}
+
 int kx_note_iter_next(struct kx_note_iter *it, struct kx_note *ret, struct kx_err *err)
 {
 	unsigned char hdr[12];
@@ -370,6 +402,9 @@ int kx_note_iter_next(struct kx_note_iter *it, struct kx_note *ret, struct kx_er
 		type = kx_vmcore_u32(it->v, hdr + 8);
 		if (!namesz && !descsz && !type) {
 			/* an empty note ends the list, as the kernel's own note walkers take it */
+			r = check_zero_tail(it, off, err);
+			if (r < 0)
+				return r;
 			it->in_segment = false;
 			continue;
 		}

@@ -252,7 +252,7 @@ int dd_notes(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 	kx_note_iter_init(&it, v);
 	while ((r = kx_note_iter_next(&it, &n, err)) != 0) {
 		const char *tname;
-		struct describe d = { .json = kx_out_json(&out) };
+		struct describe d = { .json = NULL };
 		struct kx_err derr;
 		char num[16];
 
@@ -264,9 +264,8 @@ int dd_notes(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 		kx_out_row_begin(&out);
 		kx_out_u64(&out, N_INDEX, n.index);
 		kx_out_bytes(&out, N_OWNER, n.owner, n.owner_len);
-		if (d.json) {
+		if (o->out_mode == KX_OUT_JSON) {
 			kx_out_u64(&out, N_TYPE, n.type);
-			kx_json_string(d.json, "type_name", tname);
 		} else {
 			snprintf(num, sizeof(num), "0x%x", n.type);
 			kx_out_str(&out, N_TYPE, tname ? tname : num);
@@ -275,6 +274,9 @@ int dd_notes(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 		kx_out_u64(&out, N_OFFSET, n.desc_offset);
 		kx_out_u64(&out, N_NAMESZ, n.namesz);
 		kx_out_u64(&out, N_NOTE_OFFSET, n.offset);
+		d.json = kx_out_json(&out);
+		if (d.json)
+			kx_json_string(d.json, "type_name", tname);
 
 		/* a decoding problem is this note's problem: say so in its row, keep listing */
 		kx_err_clear(&derr);

@@ -27,9 +27,9 @@ setup() {
 	mkcore c --dd='nic,10' --prstatus=7,6,rip=0x10 --vmcoreinfo='OSRELEASE=6.1.0\nPAGESIZE=4096\n'
 	run -0 vdd -n -J c
 	run -0 jq -c '.notes[] | del(.registers)' <<<"$output"
-	assert_line --index 0 '{"index":0,"owner":"LINUX","type":1792,"type_name":"NT_VMCOREDD","size":4076,"offset":4116,"name":"nic","data_offset":4160,"data_size":4032}'
-	assert_line --index 1 '{"index":1,"owner":"CORE","type":1,"type_name":"NT_PRSTATUS","size":336,"offset":8212,"pid":7,"signal":6}'
-	assert_line --index 2 '{"index":2,"owner":"VMCOREINFO","type":0,"type_name":"VMCOREINFO","size":30,"offset":8572,"osrelease":"6.1.0","pagesize":4096}'
+	assert_line --index 0 '{"index":0,"owner":"LINUX","type":1792,"size":4076,"offset":4116,"type_name":"NT_VMCOREDD","name":"nic","data_offset":4160,"data_size":4032}'
+	assert_line --index 1 '{"index":1,"owner":"CORE","type":1,"size":336,"offset":8212,"type_name":"NT_PRSTATUS","pid":7,"signal":6}'
+	assert_line --index 2 '{"index":2,"owner":"VMCOREINFO","type":0,"size":30,"offset":8572,"type_name":"VMCOREINFO","osrelease":"6.1.0","pagesize":4096}'
 	run -0 vdd -n -J c
 	run -0 jq -r '.notes[1].registers.rip' <<<"$output"
 	assert_output 16
