@@ -110,7 +110,7 @@ static void open_container(struct kx_json *j, const char *key, char c, bool arra
 {
 	member(j, key);
 	fputc(c, j->fp);
-	if (j->depth + 1 < KX_JSON_DEPTH) {
+	if (j->depth < KX_JSON_DEPTH) {
 		j->depth++;
 		j->first[j->depth] = true;
 		j->is_array[j->depth] = array;

@@ -18,8 +18,8 @@
 struct kx_json {
 	FILE *fp;
 	int depth;
-	bool first[KX_JSON_DEPTH];
-	bool is_array[KX_JSON_DEPTH];
+	bool first[KX_JSON_DEPTH + 1];
+	bool is_array[KX_JSON_DEPTH + 1];
 };
 
 void kx_json_init(struct kx_json *j, FILE *fp);

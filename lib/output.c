@@ -17,6 +17,14 @@ static int find_col(const struct kx_coldef *defs, size_t ndefs, const char *name
 	return -1;
 }
 
+static int selected_pos(const struct kx_out *o, int col)
+{
+	for (size_t i = 0; i < o->ncols; i++)
+		if (o->cols[i] == col)
+			return (int)i;
+	return -1;
+}
+
 static int add_cols(struct kx_out *o, const char *list, struct kx_err *err)
 {
 	const char *p = list;
@@ -28,9 +36,12 @@ static int add_cols(struct kx_out *o, const char *list, struct kx_err *err)
 
 		if (id < 0)
 			return kx_err_set(err, -EINVAL, "unknown column: %.*s", (int)len, p);
+		if (selected_pos(o, id) >= 0)
+			goto next;      /* a column named twice is shown once */
 		if (o->ncols == KX_OUT_MAXCOLS)
 			return kx_err_set(err, -EINVAL, "too many columns");
 		o->cols[o->ncols++] = id;
+next:
 		p += len;
 		if (*p == ',')
 			p++;
@@ -73,13 +84,6 @@ void kx_out_free(struct kx_out *o)
 	o->tb = NULL;
 }
 
-static int selected_pos(const struct kx_out *o, int col)
-{
-	for (size_t i = 0; i < o->ncols; i++)
-		if (o->cols[i] == col)
-			return (int)i;
-	return -1;
-}
 
 int kx_out_begin(struct kx_out *o, const char *vmcore_path, const char *list_name)
 {

@@ -8,6 +8,12 @@
 
 #include "units.h"
 
+/* Decimal, or hex with 0x: a leading zero is not octal ("010" is ten). */
+static int base_of(const char *s)
+{
+	return s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
+}
+
 int kx_parse_u64(const char *s, uint64_t *ret)
 {
 	unsigned long long v;
@@ -16,7 +22,7 @@ int kx_parse_u64(const char *s, uint64_t *ret)
 	if (!s || !*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(s, &end, base_of(s));
 	if (errno == ERANGE)
 		return -ERANGE;
 	if (errno || end == s || *end)
@@ -35,7 +41,7 @@ int kx_parse_size(const char *s, uint64_t *ret_bytes)
 	if (!s || !*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(s, &end, base_of(s));
 	if (errno == ERANGE)
 		return -ERANGE;
 	if (errno || end == s)

@@ -45,7 +45,9 @@ int kx_vmcoreinfo_get_u64(const char *text, size_t len, const char *key, int bas
 	if (r < 0)
 		return r;
 	if (base == 0)
-		base = strncmp(key, "SYMBOL(", 7) ? 10 : 16;
+		/* the kernel prints SYMBOL() and KERNELOFFSET with %lx; some NUMBER()s with 0x%llx */
+		base = !strncmp(key, "SYMBOL(", 7) || !strcmp(key, "KERNELOFFSET") ||
+		       !strncmp(val, "0x", 2) ? 16 : 10;
 	if (!val[0] || val[0] == '-' || val[0] == '+' || val[0] == ' ')
 		return -EINVAL;
 	errno = 0;

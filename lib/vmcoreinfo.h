@@ -10,8 +10,8 @@
  * absent, -ENOBUFS when longer than size - 1. */
 int kx_vmcoreinfo_get(const char *text, size_t len, const char *key, char *ret, size_t size);
 
-/* Numeric value: base 16 for SYMBOL(…) keys and base 10 otherwise, as the kernel writes them
- * (base 0 means: as the key implies).  -EINVAL when the value is not such a number. */
+/* Numeric value.  Base 0 means as the kernel writes the key: base 16 for SYMBOL(…), KERNELOFFSET
+ * and values starting with 0x, else base 10.  -EINVAL when the value is not such a number. */
 int kx_vmcoreinfo_get_u64(const char *text, size_t len, const char *key, int base, uint64_t *ret);
 
 #endif
