@@ -54,17 +54,46 @@ static int rename_noreplace(int dirfd, const char *from, const char *to)
 	return 0;
 }
 
-int kx_atomic_commit(struct kx_atomic *a, bool replace, struct kx_err *err)
+int kx_atomic_close_batched(struct kx_atomic *a, struct kx_err *err)
+{
+	int r = 0;
+
+	/* writeback starts now and overlaps with the copies that follow */
+	(void)sync_file_range(a->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	if (close(a->fd) < 0)
+		r = kx_err_set(err, -errno, "cannot write %s: %s", a->name, strerror(errno));
+	a->fd = -1;
+	return r;
+}
+
+int kx_sync_fs(int dirfd, struct kx_err *err)
+{
+	if (syncfs(dirfd) < 0)
+		return kx_err_set(err, -errno, "cannot sync the file system: %s", strerror(errno));
+	return 0;
+}
+
+int kx_sync_dir(int dirfd, struct kx_err *err)
+{
+	if (fsync(dirfd) < 0 && errno != EINVAL && errno != EBADF)
+		return kx_err_set(err, -errno, "cannot sync the directory: %s", strerror(errno));
+	return 0;
+}
+
+int kx_atomic_commit(struct kx_atomic *a, bool replace, bool sync_dir, struct kx_err *err)
 {
 	int r;
 
-	if (fsync(a->fd) < 0 && errno != EINVAL)
-		return kx_err_set(err, -errno, "cannot sync %s: %s", a->name, strerror(errno));
-	if (close(a->fd) < 0) {
+	if (a->fd >= 0) {
+		if (fsync(a->fd) < 0 && errno != EINVAL)
+			return kx_err_set(err, -errno, "cannot sync %s: %s", a->name, strerror(errno));
+		if (close(a->fd) < 0) {
+			a->fd = -1;
+			return kx_err_set(err, -errno, "cannot write %s: %s", a->name,
+					  strerror(errno));
+		}
 		a->fd = -1;
-		return kx_err_set(err, -errno, "cannot write %s: %s", a->name, strerror(errno));
 	}
-	a->fd = -1;
 	if (replace)
 		r = renameat(a->dirfd, a->tmpname, a->dirfd, a->name) < 0 ? -errno : 0;
 	else
@@ -74,10 +103,7 @@ int kx_atomic_commit(struct kx_atomic *a, bool replace, struct kx_err *err)
 	if (r < 0)
 		return kx_err_set(err, r, "cannot rename into %s: %s", a->name, strerror(-r));
 	a->tmpname[0] = '\0';
-	if (fsync(a->dirfd) < 0 && errno != EINVAL && errno != EBADF)
-		return kx_err_set(err, -errno, "cannot sync the directory of %s: %s", a->name,
-				  strerror(errno));
-	return 0;
+	return sync_dir ? kx_sync_dir(a->dirfd, err) : 0;
 }
 
 void kx_atomic_abort(struct kx_atomic *a)

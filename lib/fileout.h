@@ -22,8 +22,16 @@ struct kx_atomic {
 /* Create the temporary file for `name` in dirfd.  -EEXIST (unless replace) when name exists. */
 int kx_atomic_open(int dirfd, const char *name, bool replace, struct kx_atomic *ret,
 		   struct kx_err *err);
-/* fsync, rename into place (never over an existing file unless replace), fsync the directory. */
-int kx_atomic_commit(struct kx_atomic *a, bool replace, struct kx_err *err);
+/*
+ * For many files at once: start the data's writeback and close the temporary file; the caller
+ * makes every such file durable with one kx_sync_fs() before committing them.
+ */
+int kx_atomic_close_batched(struct kx_atomic *a, struct kx_err *err);
+int kx_sync_fs(int dirfd, struct kx_err *err);
+/* fsync (unless closed batched), rename into place (never over an existing file unless
+ * replace), and with sync_dir fsync the directory (or once for many files: kx_sync_dir). */
+int kx_atomic_commit(struct kx_atomic *a, bool replace, bool sync_dir, struct kx_err *err);
+int kx_sync_dir(int dirfd, struct kx_err *err);
 /* Remove the temporary file; safe after a failed commit. */
 void kx_atomic_abort(struct kx_atomic *a);
 

@@ -236,7 +236,8 @@ void kx_out_json_error_member(struct kx_json *j, const struct kx_err *e)
 	char text[640];
 
 	kx_json_object_begin(j, "error");
-	kx_json_string(j, "message", kx_err_text(e, text, sizeof(text)));
+	/* the offset has its own member: the message is the bare text */
+	kx_json_string(j, "message", e->msg[0] ? e->msg : kx_err_text(e, text, sizeof(text)));
 	if (e->has_offset)
 		kx_json_u64(j, "offset", e->offset);
 	else

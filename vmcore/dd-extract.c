@@ -70,7 +70,7 @@ static int open_extract_dir(const char *dir, struct kx_err *err)
 	return fd;
 }
 
-/* Write len bytes at off into dirfd/name atomically. */
+/* Write len bytes at off into dirfd/name atomically (one file: --dump --to). */
 static int write_one(struct kx_vmcore *v, int dirfd, const char *name, uint64_t off, uint64_t len,
 		     bool force, struct kx_err *err)
 {
@@ -82,20 +82,150 @@ static int write_one(struct kx_vmcore *v, int dirfd, const char *name, uint64_t 
 		return r;
 	r = kx_copy_range(kx_vmcore_fd(v), off, len, a.fd, err);
 	if (r == 0)
-		r = kx_atomic_commit(&a, force, err);
+		r = kx_atomic_commit(&a, force, true, err);
 	kx_atomic_abort(&a);
 	return r;
+}
+
+/*
+ * --extract copies dumps into temporary files in batches: each copy starts its own writeback and
+ * closes; at the end of a batch one syncfs makes them all durable and they are renamed into place
+ * in order.  So the disk writes while the next dump is copied, and still no file appears under its
+ * name before its data is on disk.  The directory is synced after each batch.
+ */
+#define EXTRACT_BATCH 64
+
+struct pending {
+	struct kx_atomic a;
+	size_t index;
+	struct kx_vmcoredd dd;
+	uint64_t len;
+	bool partial;
+};
+
+struct extract {
+	struct kx_vmcore *v;
+	const struct dd_opts *o;
+	int dirfd;
+	struct kx_json *json;
+	struct pending batch[EXTRACT_BATCH];
+	size_t count;           /* files copied, not yet committed */
+	size_t written;
+	int first;              /* first error */
+	struct kx_err *err;
+};
+
+static void report_failure(struct extract *x, size_t index, const struct kx_vmcoredd *dd,
+			   const char *fname, const struct kx_err *e)
+{
+	char text[640], name[4 * KX_VMCOREDD_NAME_BYTES + 1];
+
+	if (x->json) {
+		kx_json_object_begin(x->json, NULL);
+		kx_json_u64(x->json, "index", index);
+		kx_json_bytes(x->json, "name", dd->name, dd->name_len);
+		kx_json_string(x->json, "file", fname);
+		kx_json_string(x->json, "error", e->msg[0] ? e->msg : strerror(-e->code));
+		kx_json_object_end(x->json);
+	} else {
+		fprintf(stderr, "vmcore-dd: dump %zu \"%s\": %s\n", index,
+			kx_escape(dd->name, dd->name_len, name, sizeof(name)),
+			kx_err_text(e, text, sizeof(text)));
+	}
+	if (!x->first) {
+		*x->err = *e;
+		x->first = e->code;
+	}
+}
+
+static void report_written(struct extract *x, const struct pending *p)
+{
+	char shown[4 * KX_VMCOREDD_NAME_BYTES + 1];
+
+	x->written++;
+	if (x->json) {
+		kx_json_object_begin(x->json, NULL);
+		kx_json_u64(x->json, "index", p->index);
+		kx_json_bytes(x->json, "name", p->dd.name, p->dd.name_len);
+		kx_json_string(x->json, "file", p->a.name);
+		kx_json_u64(x->json, "size", p->len);
+		kx_json_u64(x->json, "offset", p->dd.data_offset);
+		kx_json_bool(x->json, "partial", p->partial);
+		kx_json_object_end(x->json);
+	} else {
+		kx_escape(p->dd.name, p->dd.name_len, shown, sizeof(shown));
+		printf("%zu %s -> %s/%s (%" PRIu64 " bytes%s)\n", p->index, shown,
+		       x->o->extract_dir, p->a.name, p->len, p->partial ? ", truncated" : "");
+	}
+}
+
+/* Make the batch durable, rename each file into place in order, sync the directory. */
+static void commit_batch(struct extract *x)
+{
+	struct kx_err e;
+	bool synced;
+
+	if (!x->count)
+		return;
+	kx_err_clear(&e);
+	synced = kx_sync_fs(x->dirfd, &e) == 0;
+	for (size_t i = 0; i < x->count; i++) {
+		struct pending *p = &x->batch[i];
+
+		if (!synced) {
+			kx_atomic_abort(&p->a);
+			report_failure(x, p->index, &p->dd, p->a.name, &e);
+			continue;
+		}
+		kx_err_clear(&e);
+		if (kx_atomic_commit(&p->a, x->o->force, false, &e) < 0)
+			report_failure(x, p->index, &p->dd, p->a.name, &e);
+		else
+			report_written(x, p);
+		kx_atomic_abort(&p->a);
+	}
+	x->count = 0;
+	kx_err_clear(&e);
+	if (synced && kx_sync_dir(x->dirfd, &e) < 0 && !x->first) {
+		*x->err = e;
+		x->first = e.code;
+	}
+}
+
+/* Copy one dump into a temporary file and add it to the batch. */
+static void extract_one(struct extract *x, size_t index, const struct kx_vmcoredd *dd,
+			const char *fname, uint64_t len, bool partial)
+{
+	struct pending *p;
+	struct kx_err e;
+
+	if (x->count == EXTRACT_BATCH)
+		commit_batch(x);
+	p = &x->batch[x->count];
+	*p = (struct pending){ .a = { .fd = -1 }, .index = index, .dd = *dd, .len = len,
+			       .partial = partial };
+	kx_err_clear(&e);
+	if (kx_atomic_open(x->dirfd, fname, x->o->force, &p->a, &e) < 0 ||
+	    kx_copy_range(kx_vmcore_fd(x->v), dd->data_offset, len, p->a.fd, &e) < 0 ||
+	    kx_atomic_close_batched(&p->a, &e) < 0) {
+		kx_atomic_abort(&p->a);
+		commit_batch(x);        /* what came before is reported first */
+		report_failure(x, index, dd, fname, &e);
+		return;
+	}
+	x->count++;
 }
 
 int dd_extract(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 {
 	const uint64_t file_size = kx_vmcore_info(v)->file_size;
-	struct kx_json j, *json = NULL;
+	struct extract x = { .v = v, .o = o, .err = err };
 	struct names used = { 0 };
 	struct kx_note_iter it;
+	struct kx_json j;
 	struct kx_note n;
-	size_t count = 0, written = 0;
-	int dirfd, r, first = 0;
+	size_t count = 0;
+	int dirfd, r;
 
 	dirfd = open_extract_dir(o->extract_dir, err);
 	if (dirfd < 0) {
@@ -103,30 +233,36 @@ int dd_extract(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 			kx_out_json_error(stdout, o->vmcore, err);
 		return dirfd;
 	}
+	x.dirfd = dirfd;
 	if (o->out_mode == KX_OUT_JSON) {
-		json = &j;
-		kx_json_init(json, stdout);
-		kx_json_object_begin(json, NULL);
-		kx_json_string(json, "vmcore", o->vmcore);
-		kx_json_string(json, "directory", o->extract_dir);
-		kx_json_array_begin(json, "extracted");
+		x.json = &j;
+		kx_json_init(&j, stdout);
+		kx_json_object_begin(&j, NULL);
+		kx_json_string(&j, "vmcore", o->vmcore);
+		kx_json_string(&j, "directory", o->extract_dir);
+		kx_json_array_begin(&j, "extracted");
 	}
 	kx_note_iter_init(&it, v);
-	while ((r = kx_note_iter_next(&it, &n, err)) != 0) {
+	for (;;) {
 		struct kx_vmcoredd dd;
-		char fname[NAME_MAX + 1], shown[4 * KX_VMCOREDD_NAME_BYTES + 1];
+		struct kx_err e;
+		char fname[NAME_MAX + 1];
 		uint64_t len;
 		size_t index;
 
-		if (r < 0) {
-			first = first ? first : r;
+		kx_err_clear(&e);
+		r = kx_note_iter_next(&it, &n, &e);
+		if (r == 0)
+			break;
+		if (r == 1 && kx_note_is_vmcoredd(&n))
+			r = kx_note_vmcoredd(v, &n, &dd, &e);
+		else if (r == 1)
 			continue;
-		}
-		if (!kx_note_is_vmcoredd(&n))
-			continue;
-		r = kx_note_vmcoredd(v, &n, &dd, err);
 		if (r < 0) {
-			first = first ? first : r;
+			if (!x.first) {
+				*err = e;
+				x.first = r;
+			}
 			continue;
 		}
 		index = count++;
@@ -138,49 +274,25 @@ int dd_extract(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 		} else {
 			unique_name(&used, &dd, index, "", fname, sizeof(fname));
 		}
-		r = names_add(&used, fname);
-		if (r < 0) {
-			first = first ? first : kx_err_set(err, r, "out of memory");
+		if (names_add(&used, fname) < 0) {
+			kx_err_set(&e, -ENOMEM, "out of memory");
+			report_failure(&x, index, &dd, fname, &e);
 			break;
 		}
-		kx_escape(dd.name, dd.name_len, shown, sizeof(shown));
-		r = write_one(v, dirfd, fname, dd.data_offset, len, o->force, err);
-		if (r < 0) {
-			char text[640];
-
-			if (!json)
-				fprintf(stderr, "vmcore-dd: dump %zu \"%s\": %s\n", index, shown,
-					kx_err_text(err, text, sizeof(text)));
-			/* a refused or failed file is reported; go on with the others */
-			first = first ? first : r;
-			continue;
-		}
-		written++;
-		if (json) {
-			kx_json_object_begin(json, NULL);
-			kx_json_u64(json, "index", index);
-			kx_json_bytes(json, "name", dd.name, dd.name_len);
-			kx_json_string(json, "file", fname);
-			kx_json_u64(json, "size", len);
-			kx_json_u64(json, "offset", dd.data_offset);
-			kx_json_bool(json, "partial", n.truncated);
-			kx_json_object_end(json);
-		} else {
-			printf("%zu %s -> %s/%s (%" PRIu64 " bytes%s)\n", index, shown, o->extract_dir,
-			       fname, len, n.truncated ? ", truncated" : "");
-		}
+		extract_one(&x, index, &dd, fname, len, n.truncated);
 	}
-	if (json) {
-		kx_json_array_end(json);
-		if (first)
-			kx_out_json_error_member(json, err);
-		kx_json_object_end(json);
-	} else if (count == 0 && !first) {
+	commit_batch(&x);
+	if (x.json) {
+		kx_json_array_end(&j);
+		if (x.first)
+			kx_out_json_error_member(&j, err);
+		kx_json_object_end(&j);
+	} else if (count == 0 && !x.first) {
 		printf("no device dumps in %s\n", o->vmcore);
 	}
 	free(used.v);
 	close(dirfd);
-	return first;
+	return x.first;
 }
 
 /* --dump=NAME|INDEX: an all-digit selector is an index, anything else a name. */

@@ -91,6 +91,29 @@ check_dump() {
 	assert_output '[[0,"x/y","x_y",4032,false],[1,"z","z",4032,false]]'
 }
 
+@test "extract JSON names each file it refused, and the run exits 1" {
+	mkcore c --dd='one,1' --dd='two,1' --dd='three,1'
+	mkdir out
+	echo keep >out/two
+	run -1 --separate-stderr vdd -x out -J c
+	run -0 jq -c '[.extracted[] | [.index, .file, .error // .size]], .error.message' <<<"$output"
+	assert_line --index 0 '[[0,"one",4032],[1,"two","two already exists (use --force to replace it)"],[2,"three",4032]]'
+	assert_line --index 1 '"two already exists (use --force to replace it)"'
+	[ "$(cat out/two)" = keep ]
+}
+
+@test "more dumps than the commit window are all extracted in order with no temporary files left" {
+	mkcore c --dd-many=20,5000
+	run -0 vdd -x out c
+	assert_equal "${#lines[@]}" 20
+	assert_line --index 19 "19 dev19 -> out/dev19 (8128 bytes)"
+	[ "$(ls -A out | wc -l)" -eq 20 ]
+	for i in 0 7 8 19; do
+		off=$(layout c dd $i data_offset)
+		cmp <(tail -c +$((off + 1)) c | head -c 8128) out/dev$i
+	done
+}
+
 @test "--dump by index and by name writes the exact bytes to stdout" {
 	random_file a.bin 5000
 	random_file b.bin 3000
