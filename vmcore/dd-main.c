@@ -45,8 +45,9 @@ static void usage(FILE *fp)
 	kx_out_help(fp, dd_note_cols, dd_note_ncols);
 	fputs("\nColumns for --segments:\n", fp);
 	kx_out_help(fp, dd_segment_cols, dd_segment_ncols);
-	fputs("\nExit status: 0 ok, 1 malformed or truncated vmcore (or a refused write), 2 usage,\n"
-	      "3 I/O error.  See vmcore-dd(8).\n", fp);
+	fputs("\nExit status: 0 ok; 1 malformed or truncated vmcore, or a refused write (file exists,\n"
+	      "no such dump); 2 usage (also --dump to a terminal); 3 I/O error.  See vmcore-dd(8).\n",
+	      fp);
 }
 
 static int usage_error(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
