@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The README's first command: install what is needed, build, and run the fixture demo
-# (tests/demo-fixture.sh) — a synthetic vmcore laid out exactly as the kernel writes device dumps,
-# inspected with vmcore-dd.  Run as root on Debian 12 from a fresh clone.
+# The README's first command: install what is needed, build, and run one real kdump cycle in a
+# QEMU VM (tests/e2e/demo.sh).  Where no VM can run, `make demo` in the build directory shows the
+# fixture demo instead (tests/demo-fixture.sh).  Run as root on Debian 12 from a fresh clone.
 set -euo pipefail
 SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$SRCDIR"
@@ -11,4 +11,4 @@ mkdir -p build
 cd build
 [ -f Makefile ] || ../configure -q
 make -s -j"$(nproc)" all tests/tools/mkvmcore
-make -s demo
+BUILD=$(pwd) bash "$SRCDIR/tests/e2e/demo.sh"

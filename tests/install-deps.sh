@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what kexec-ext needs to build and test, from Debian's packages only.  Idempotent and quiet
-# when nothing is missing.  Run as root (or with sudo).  Usage: tests/install-deps.sh [--lab]
+# when nothing is missing.  Run as root (or with sudo).  Usage: tests/install-deps.sh [--no-lab]
+# (--no-lab leaves out the QEMU kdump lab: kernels, QEMU, busybox, the kernel build tools)
 set -euo pipefail
 
 pkgs=(
@@ -9,8 +10,17 @@ pkgs=(
 	libelf-dev libudev-dev libfdt-dev libsmartcols-dev zlib1g-dev udev
 	# tests
 	libcmocka-dev bats bats-assert bats-support jq binutils elfutils time clang
-	libclang-rt-14-dev groff-base man-db git
+	libclang-rt-14-dev groff-base man-db git util-linux
+	# peers: compared against in tests and benchmarks, never used by the product
+	kexec-tools makedumpfile
 )
+lab=(
+	# the QEMU kdump lab (tests/e2e): the two Debian kernels, QEMU, the initramfs tools
+	qemu-system-x86 linux-image-amd64 linux-image-6.12-amd64 busybox-static cpio xz-utils kmod ovmf socat gawk bc
+	# the device-dump kernel built from Debian's source
+	linux-source-6.12 bc bison flex libssl-dev dwarves rsync
+)
+[ "${1:-}" = --no-lab ] || pkgs+=("${lab[@]}")
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a fresh Debian 12 machine (as root):
 #   installs the dependencies, builds twice (plain with -Werror, and with ASan+UBSan), runs the
-#   unit and Bats suites on both, a bounded fuzz run and the install/uninstall check, then prints
-#   one closing line "N passed, N failed, N skipped" summing everything.  Exit 1 on any failure.
-# Environment: JOBS (default: nproc), FUZZ_SECONDS (default 30), KEEP_BUILD=1 keeps build dirs.
+#   unit and Bats suites on both, a bounded fuzz run, the install/uninstall check and the QEMU kdump
+#   lab (tests/e2e), then prints one closing line "N passed, N failed, N skipped" summing
+#   everything.  Exit 1 on any failure.
+# Environment: JOBS (default: nproc), FUZZ_SECONDS (default 30), KEEP_BUILD=1 keeps build dirs,
+#   E2E=0 skips the lab (outside CI only; its checks are then counted as skipped).
 set -uo pipefail
 
 SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -62,6 +64,9 @@ else
 	step_fail "  FAIL: make install/uninstall with DESTDIR"
 fi
 rm -rf "$inst"
+
+echo "=== kdump lab (tests/e2e)"
+(cd "$SRCDIR/build-ci-plain" && KX_COUNTS="$counts" make -s e2e)
 
 [ -n "${KEEP_BUILD:-}" ] || rm -rf "$SRCDIR/build-ci-asan"
 

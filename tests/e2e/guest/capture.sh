@@ -1,0 +1,31 @@
+#!/bin/sh
+# Capture kernel: add the test device dumps (before anything opens /proc/vmcore: its size is fixed
+# at first open), inspect /proc/vmcore with vmcore-dd in place, save it to /dev/vda.
+. /e2e/lib.sh
+echo "CAPTURE_START kver=$(uname -r) uptime=$(up) memtotal=$(grep MemTotal /proc/meminfo | tr -s ' ')"
+for m in /lib/modules/early/*.ko; do
+	[ -f "$m" ] || continue
+	insmod "$m"
+	echo "INSMOD $m rc=$?"
+done
+dmesg | grep KX_VMCOREDD
+echo "=== vmcore-dd --list /proc/vmcore"
+vmcore-dd --list --raw --noheadings /proc/vmcore >/tmp/dd.txt
+echo "INSIDE_DD_RC=$?"
+sed 's/^/INSIDE_DD /' /tmp/dd.txt
+vmcore-dd --check /proc/vmcore >/tmp/check.txt
+echo "INSIDE_CHECK_RC=$?"
+sed 's/^/INSIDE_CHECK /' /tmp/check.txt
+/usr/bin/time -f 'INSIDE_RSS_KIB %M' vmcore-dd --notes /proc/vmcore >/dev/null
+load_modules
+if [ -b /dev/vda ]; then
+	size=$(stat -c %s /proc/vmcore)
+	echo "VMCORE_SIZE=$size"
+	t0=$(up)
+	dd if=/proc/vmcore of=/dev/vda bs=1M conv=fsync 2>&1 | tail -n 1
+	sync
+	echo "VMCORE_SAVED took=$t0..$(up)"
+else
+	echo "CAPTURE: no /dev/vda, vmcore not saved"
+fi
+echo "CAPTURE_DONE uptime=$(up)"

@@ -1,0 +1,31 @@
+#!/bin/sh
+# First kernel: load the capture kernel with kexec -p, optionally wait for a DIMM hot-added by the
+# host over QMP (hotplug=1), then panic with sysrq-c.
+. /e2e/lib.sh
+kexec=$(param kx_kexec /usr/sbin/kexec)
+mode=$(param kx_mode s)
+echo "FIRST_START kver=$(uname -r) ncpus=$(grep -c ^processor /proc/cpuinfo) kexec=$kexec mode=-$mode"
+ram_ranges
+cmdline="console=ttyS0 irqpoll nr_cpus=1 reset_devices acpi_no_memhotplug panic=-1 kx_test=capture $(param kx_capture_extra '' | tr , ' ')"
+t0=$(up)
+"$kexec" -p -"$mode" /boot/vmlinuz --initrd=/boot/capture.cpio.gz --append="$cmdline"
+echo "KEXEC_LOAD_RC=$? took=$t0..$(up)"
+echo "CRASH_LOADED=$(cat /sys/kernel/kexec_crash_loaded)"
+for f in /sys/devices/system/memory/crash_hotplug /sys/devices/system/cpu/crash_hotplug; do
+	[ -e "$f" ] && echo "CRASH_HOTPLUG $f=$(cat "$f")"
+done
+if [ "$(param kx_hotplug 0)" = 1 ]; then
+	n0=$(mem_blocks)
+	echo "READY_FOR_HOTPLUG blocks=$n0"
+	i=0
+	while [ "$(mem_blocks)" -le "$n0" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+	sleep 3 # let the rest of the DIMM's blocks arrive
+	for d in /sys/devices/system/memory/memory*; do
+		[ "$(cat "$d/state")" = offline ] && echo online >"$d/state"
+	done
+	sleep 2
+	echo "HOTPLUG_DONE blocks=$(mem_blocks) waited=${i}x0.1s"
+	ram_ranges | sed 's/^/AFTER_/'
+fi
+echo "PANIC_NOW uptime=$(up)"
+echo c >/proc/sysrq-trigger

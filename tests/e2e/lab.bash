@@ -1,0 +1,294 @@
+# shellcheck shell=bash
+# The kdump lab, host side: sourced by the scenario files (tests/e2e/*.bats) and the demo.
+#   lab_init                       paths, kernels, binaries; LAB_OUT, LAB_LOGS, KVER_61, KVER_612
+#   lab_initramfs KVER [MODDIR]    the one archive both kernels boot (cached by content)
+#   lab_boot NAME KVER KIMG "ARGS" [qemu args…]   run one VM to its end, serial to LAB_LOGS/NAME.log
+#   lab_vmcore NAME                the saved vmcore of that run, cut to its true size
+#   lab_fail_context NAME          the last 40 serial lines and the log's path (for failures)
+# Environment: BUILD (build dir with our binaries), KX_LAB_CACHE (default /var/cache/kexec-ext-lab),
+# KX_LAB_ACCEL (kvm|tcg|auto, default auto: a one-time probe decides), KX_LAB_TIMEOUT (s, 900).
+
+lab_init() {
+	LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+	SRCDIR=$(cd "$LAB_SRC/../.." && pwd)
+	BUILD=$(cd "${BUILD:-$SRCDIR/build}" && pwd)
+	LAB_OUT="$BUILD/e2e"
+	LAB_LOGS="$LAB_OUT/logs"
+	KX_LAB_CACHE=${KX_LAB_CACHE:-/var/cache/kexec-ext-lab}
+	mkdir -p "$LAB_OUT" "$LAB_LOGS" "$KX_LAB_CACHE"
+	KVER_61=$(lab_kver '6.1.*-amd64')
+	KVER_612=$(lab_kver '6.12.*-amd64')
+	VMCORE_DD="$BUILD/vmcore/vmcore-dd"
+	MKVMCORE="$BUILD/tests/tools/mkvmcore"
+	export LAB_SRC SRCDIR BUILD LAB_OUT LAB_LOGS KX_LAB_CACHE KVER_61 KVER_612 VMCORE_DD MKVMCORE
+}
+
+# newest installed Debian kernel matching a glob, e.g. '6.12.*-amd64'
+lab_kver() {
+	local v
+	v=$(cd /boot && ls -1 vmlinuz-$1 2>/dev/null | sed 's/^vmlinuz-//' | sort -V | tail -n 1)
+	echo "$v"
+}
+
+# copy_bin ROOT FILE [DEST]: a binary and the shared libraries it needs, paths kept
+lab_copy_bin() {
+	local root=$1 bin=$2 dst=${3:-$2} lib
+	mkdir -p "$root$(dirname "$dst")"
+	cp -L "$bin" "$root$dst"
+	for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ )]*'); do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
+# modules a Debian kernel needs for virtio-blk (and virtio-pci on 6.1), in load order, uncompressed
+lab_virtio_modules() {
+	local root=$1 kver=$2 dir=/lib/modules/$2 want line m name
+	mkdir -p "$root/lib/modules"
+	: >"$root/lib/modules/load-order"
+	[ -f "$dir/modules.dep" ] || return 0
+	for want in virtio_pci virtio_blk; do
+		line=$(grep -E "/$want\.ko(\.xz|\.zst)?:" "$dir/modules.dep") || continue
+		for m in $(echo "${line#*:}" | tr ' ' '\n' | tac) "${line%%:*}"; do
+			[ -n "$m" ] || continue
+			name=$(basename "$m")
+			name=${name%.xz}
+			name=${name%.zst}
+			grep -qx "$name" "$root/lib/modules/load-order" && continue
+			case $m in
+			*.xz) xz -dc "$dir/$m" >"$root/lib/modules/$name" ;;
+			*.zst) zstd -qdc "$dir/$m" >"$root/lib/modules/$name" ;;
+			*) cp "$dir/$m" "$root/lib/modules/$name" ;;
+			esac
+			echo "$name" >>"$root/lib/modules/load-order"
+		done
+	done
+}
+
+# lab_initramfs KVER KIMG [EARLY_MODULE_DIR]: prints the path of the archive
+lab_initramfs() {
+	local kver=$1 kimg=$2 early=${3:-} root stage key out kexec
+	stage="$LAB_OUT/stage"
+	rm -rf "$stage"
+	make -s -C "$BUILD" install DESTDIR="$stage" prefix=/usr >/dev/null
+	key=$( { echo "$kver $kimg"; find "$stage" "$LAB_SRC/guest" ${early:+"$early"} -type f | sort | xargs cat;
+		 ls -l "$kimg"; } | sha256sum | cut -c1-16)
+	out="$LAB_OUT/initramfs-$kver-$key.cpio.gz"
+	if [ -f "$out" ]; then
+		echo "$out"
+		return 0
+	fi
+	root="$LAB_OUT/root-$kver"
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,etc,boot,e2e,lib/modules/early}
+	cp /usr/bin/busybox "$root/bin/busybox"
+	for a in $(/usr/bin/busybox --list); do
+		[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
+	done
+	mknod -m 600 "$root/dev/console" c 5 1
+	mknod -m 666 "$root/dev/null" c 1 3
+	# ours, as `make install` lays them out, with their libraries
+	for f in $(cd "$stage" && find . -type f -perm -u+x | sed 's/^\.//'); do
+		lab_copy_bin "$root" "$stage$f" "$f"
+	done
+	# the loader: ours once it exists, Debian's until then (the scenario log says which)
+	if [ -x "$stage/usr/sbin/kexec" ]; then
+		kexec=/usr/sbin/kexec
+	else
+		lab_copy_bin "$root" /usr/sbin/kexec /usr/sbin/kexec-debian
+		kexec=/usr/sbin/kexec-debian
+	fi
+	echo "$kexec" >"$root/etc/kx-kexec"
+	lab_copy_bin "$root" /usr/bin/time /usr/bin/time
+	lab_virtio_modules "$root" "$kver"
+	[ -n "$early" ] && cp "$early"/*.ko "$root/lib/modules/early/"
+	cp "$LAB_SRC/guest/init" "$root/init"
+	cp "$LAB_SRC"/guest/*.sh "$root/e2e/"
+	chmod +x "$root/init" "$root"/e2e/*.sh
+	# the capture kernel boots the same tools: the archive carries itself and the kernel
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) >"$out.capture"
+	local extra="$LAB_OUT/extra-$kver"
+	rm -rf "$extra"
+	mkdir -p "$extra/boot"
+	cp "$kimg" "$extra/boot/vmlinuz"
+	cp "$out.capture" "$extra/boot/capture.cpio.gz"
+	{ cat "$out.capture"; (cd "$extra" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1); } >"$out.tmp"
+	mv "$out.tmp" "$out"
+	rm -rf "$out.capture" "$extra" "$root" "$stage"
+	echo "$out"
+}
+
+# KVM when it works on this machine, TCG otherwise; the answer is cached per machine
+lab_accel() {
+	local cache="$KX_LAB_CACHE/accel" kver kimg initrd
+	case ${KX_LAB_ACCEL:-auto} in kvm | tcg) echo "$KX_LAB_ACCEL"; return ;; esac
+	if [ -f "$cache" ]; then cat "$cache"; return; fi
+	if [ ! -w /dev/kvm ]; then echo tcg | tee "$cache"; return; fi
+	kver=$KVER_612
+	kimg=/boot/vmlinuz-$kver
+	initrd=$(lab_initramfs "$kver" "$kimg")
+	if timeout --foreground -k 5 60 qemu-system-x86_64 -accel kvm -cpu host -smp 1 -m 512M \
+		-kernel "$kimg" -initrd "$initrd" -append "console=ttyS0 panic=-1 kx_test=probe" \
+		-display none -monitor none -serial stdio -no-reboot -nic none </dev/null 2>&1 |
+		grep -q PROBE_OK; then
+		echo kvm | tee "$cache"
+	else
+		echo tcg | tee "$cache"
+	fi
+}
+
+# lab_boot NAME KVER KIMG "KERNEL ARGS" [extra qemu args…]
+#   Env: LAB_MEM (1G), LAB_SMP (2), LAB_DISK (raw image attached as virtio vda), LAB_EARLY (dir of
+#   .ko files the capture kernel inserts first), LAB_QMP (socket path: QMP server).
+#   Returns QEMU's status; the serial log is $LAB_LOGS/NAME.log with elapsed seconds per line.
+lab_boot() {
+	local name=$1 kver=$2 kimg=$3 args=$4 initrd accel cpu log t0 rc
+	shift 4
+	initrd=$(lab_initramfs "$kver" "$kimg" "${LAB_EARLY:-}") || return 1
+	accel=$(lab_accel)
+	cpu=max
+	[ "$accel" = kvm ] && cpu=host
+	log="$LAB_LOGS/$name.log"
+	local cmd=(qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -smp "${LAB_SMP:-2}" -m "${LAB_MEM:-1G}"
+		-kernel "$kimg" -initrd "$initrd"
+		-append "console=ttyS0 panic=-1 kx_kexec=$(lab_kexec_in_guest "$initrd") $args"
+		-display none -monitor none -serial stdio -no-reboot -nic none)
+	[ -n "${LAB_DISK:-}" ] && cmd+=(-drive "file=$LAB_DISK,format=raw,if=virtio,cache=unsafe")
+	[ -n "${LAB_QMP:-}" ] && cmd+=(-qmp "unix:$LAB_QMP,server=on,wait=off")
+	cmd+=("$@")
+	echo "${cmd[*]}" >"$LAB_LOGS/$name.cmd"
+	t0=$EPOCHREALTIME
+	set +e
+	timeout --foreground -k 5 "${KX_LAB_TIMEOUT:-900}" "${cmd[@]}" </dev/null 2>&1 |
+		while IFS= read -r line; do
+			printf '[%8.3f] %s\n' "$(bc <<<"$EPOCHREALTIME - $t0")" "${line%$'\r'}"
+		done >"$log"
+	rc=${PIPESTATUS[0]}
+	set -e
+	printf 'QEMU_EXIT rc=%s accel=%s wall=%.1f\n' "$rc" "$accel" "$(bc <<<"$EPOCHREALTIME - $t0")" >>"$log"
+	return "$rc"
+}
+
+# which kexec the initramfs carries (ours or Debian's), as the guest's path
+lab_kexec_in_guest() {
+	zcat "$1" 2>/dev/null | cpio -i --to-stdout --quiet etc/kx-kexec 2>/dev/null | head -n 1
+}
+
+# lab_qmp SOCKET JSON…: send QMP commands after the capabilities handshake; prints the replies
+lab_qmp() {
+	local sock=$1
+	shift
+	{ echo '{"execute": "qmp_capabilities"}'; printf '%s\n' "$@"; sleep 2; } |
+		socat -t 10 - "UNIX-CONNECT:$sock"
+}
+
+# lab_wait_log NAME PATTERN SECONDS: wait until the serial log shows PATTERN
+lab_wait_log() {
+	local log="$LAB_LOGS/$1.log" i
+	for ((i = 0; i < $3 * 5; i++)); do
+		grep -aq -- "$2" "$log" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# the saved vmcore of a run: its disk cut to the size the capture kernel reported
+lab_vmcore() {
+	local name=$1 disk=$2 size
+	size=$(grep -ao 'VMCORE_SIZE=[0-9]*' "$LAB_LOGS/$name.log" | tail -n 1 | cut -d= -f2)
+	grep -aq VMCORE_SAVED "$LAB_LOGS/$name.log" || return 1
+	[ -n "$size" ] || return 1
+	truncate -s "$size" "$disk"
+	echo "$disk"
+}
+
+lab_fail_context() {
+	echo "--- last 40 serial lines of $1 (full log: $LAB_LOGS/$1.log) ---"
+	tail -n 40 "$LAB_LOGS/$1.log" 2>/dev/null
+}
+
+# lab_log_value NAME KEY: the value of KEY=… on the last serial line that has it
+lab_log_value() {
+	grep -ao "$2=[^ ]*" "$LAB_LOGS/$1.log" | tail -n 1 | cut -d= -f2-
+}
+
+# lab_uncovered LOG PREFIX VMCORE: every byte of the first kernel's System RAM (PREFIX RAM_RANGE
+# lines, inclusive hex) except the crashkernel range(s) and [0, 1 MiB) must lie inside a PT_LOAD of
+# VMCORE.  Prints each part that does not ("start-end", hex, end exclusive); fails when any.
+lab_uncovered() {
+	local log=$1 prefix=$2 vmcore=$3
+	{
+		grep -a "] ${prefix}RAM_RANGE " "$log" | awk '{ print "R", $(NF-1), $NF }'
+		grep -a "] ${prefix}CRASH_RANGE " "$log" | awk '{ print "C", $(NF-1), $NF }'
+		"$VMCORE_DD" --segments --raw --noheadings -o PADDR,PEND "$vmcore" | awk '{ print "L", $1, $2 }'
+	} | gawk '
+		function h(x) { x = tolower(x); sub(/^0x/, "", x); return strtonum("0x" x) }
+		$1 == "R" { n++; rs[n] = h($2); re[n] = h($3) + 1 }
+		$1 == "C" { c++; cs[c] = h($2); ce[c] = h($3) + 1 }
+		$1 == "L" { l++; ls[l] = h($2); le[l] = h($3) }
+		# first byte >= pos not excluded (below 1 MiB or in a crash range)
+		function skip_excluded(pos,   k, moved) {
+			do {
+				moved = 0
+				if (pos < 1048576) { pos = 1048576; moved = 1 }
+				for (k = 1; k <= c; k++)
+					if (pos >= cs[k] && pos < ce[k]) { pos = ce[k]; moved = 1 }
+			} while (moved)
+			return pos
+		}
+		END {
+			bad = 0
+			for (i = 1; i <= n; i++) {
+				pos = skip_excluded(rs[i])
+				while (pos < re[i]) {
+					found = 0
+					for (k = 1; k <= l; k++)
+						if (pos >= ls[k] && pos < le[k]) { pos = skip_excluded(le[k]); found = 1; break }
+					if (!found) {
+						# uncovered from pos to the next PT_LOAD start or the range end
+						stop = re[i]
+						for (k = 1; k <= l; k++) if (ls[k] > pos && ls[k] < stop) stop = ls[k]
+						printf "%x-%x\n", pos, stop
+						bad = 1
+						pos = skip_excluded(stop)
+					}
+				}
+			}
+			exit bad
+		}'
+}
+
+# lab_cycle NAME KVER KIMG "ARGS": one kdump cycle — boot, load, (hot-add a DIMM when ARGS has
+# kx_hotplug=1), panic, capture — and the saved vmcore at $LAB_OUT/NAME.vmcore.  QEMU's status is
+# returned; the vmcore exists only when the capture kernel saved it.
+lab_cycle() {
+	local name=$1 kver=$2 kimg=$3 args=$4 disk="$LAB_OUT/$1.vmcore" rc=0 qmp="" pid
+	rm -f "$disk" "$LAB_LOGS/$name.log" "$LAB_LOGS/$name.qmp"
+	truncate -s "${LAB_DISK_SIZE:-3G}" "$disk"
+	if [[ $args == *kx_hotplug=1* ]]; then
+		qmp="$LAB_OUT/$name.qmp.sock"
+		rm -f "$qmp"
+		LAB_MEM=1G,slots=4,maxmem=8G LAB_DISK=$disk LAB_QMP=$qmp \
+			lab_boot "$name" "$kver" "$kimg" "crashkernel=256M kx_test=first $args" &
+		pid=$!
+		if lab_wait_log "$name" READY_FOR_HOTPLUG 600; then
+			lab_qmp "$qmp" \
+				'{"execute": "object-add", "arguments": {"qom-type": "memory-backend-ram", "id": "mem1", "size": 1073741824}}' \
+				'{"execute": "device_add", "arguments": {"driver": "pc-dimm", "id": "dimm1", "memdev": "mem1"}}' \
+				>"$LAB_LOGS/$name.qmp" 2>&1 || true
+		fi
+		wait "$pid" || rc=$?
+	else
+		LAB_DISK=$disk lab_boot "$name" "$kver" "$kimg" "crashkernel=256M kx_test=first $args" || rc=$?
+	fi
+	if ! lab_vmcore "$name" "$disk" >/dev/null; then
+		rm -f "$disk"
+	fi
+	return "$rc"
+}
+
+# lab_elapsed NAME: the wall time QEMU ran, from the log
+lab_elapsed() {
+	grep -ao 'wall=[0-9.]*' "$LAB_LOGS/$1.log" | tail -n 1 | cut -d= -f2
+}
