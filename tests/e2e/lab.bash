@@ -101,6 +101,10 @@ lab_initramfs() {
 	fi
 	echo "$kexec" >"$root/etc/kx-kexec"
 	lab_copy_bin "$root" /usr/bin/time /usr/bin/time
+	# udev for the hotplug scenarios (our rules come with `make install` once they exist)
+	lab_copy_bin "$root" /lib/systemd/systemd-udevd /lib/systemd/systemd-udevd
+	lab_copy_bin "$root" /bin/udevadm /bin/udevadm
+	mkdir -p "$root/etc/udev/rules.d" "$root/lib/udev/rules.d"
 	lab_virtio_modules "$root" "$kver"
 	[ -n "$early" ] && cp "$early"/*.ko "$root/lib/modules/early/"
 	cp "$LAB_SRC/guest/init" "$root/init"
@@ -260,7 +264,7 @@ lab_uncovered() {
 }
 
 # lab_cycle NAME KVER KIMG "ARGS": one kdump cycle — boot, load, (hot-add a DIMM when ARGS has
-# kx_hotplug=1), panic, capture — and the saved vmcore at $LAB_OUT/NAME.vmcore.  QEMU's status is
+# kx_hotplug=1, and remove it again with kx_unplug=1), panic, capture — and the saved vmcore at $LAB_OUT/NAME.vmcore.  QEMU's status is
 # returned; the vmcore exists only when the capture kernel saved it.
 lab_cycle() {
 	local name=$1 kver=$2 kimg=$3 args=$4 disk="$LAB_OUT/$1.vmcore" rc=0 qmp="" pid
@@ -277,6 +281,10 @@ lab_cycle() {
 				'{"execute": "object-add", "arguments": {"qom-type": "memory-backend-ram", "id": "mem1", "size": 1073741824}}' \
 				'{"execute": "device_add", "arguments": {"driver": "pc-dimm", "id": "dimm1", "memdev": "mem1"}}' \
 				>"$LAB_LOGS/$name.qmp" 2>&1 || true
+			if [[ $args == *kx_unplug=1* ]] && lab_wait_log "$name" READY_FOR_UNPLUG 600; then
+				lab_qmp "$qmp" '{"execute": "device_del", "arguments": {"id": "dimm1"}}' \
+					>>"$LAB_LOGS/$name.qmp" 2>&1 || true
+			fi
 		fi
 		wait "$pid" || rc=$?
 	else

@@ -26,6 +26,15 @@ if [ "$(param kx_hotplug 0)" = 1 ]; then
 	sleep 2
 	echo "HOTPLUG_DONE blocks=$(mem_blocks) waited=${i}x0.1s"
 	ram_ranges | sed 's/^/AFTER_/'
+	if [ "$(param kx_unplug 0)" = 1 ]; then
+		n1=$(mem_blocks)
+		echo "READY_FOR_UNPLUG blocks=$n1 zones=$(cat /sys/devices/system/memory/memory*/valid_zones 2>/dev/null | sort | uniq -c | tr -s ' \n' ' ')"
+		i=0
+		while [ "$(mem_blocks)" -ge "$n1" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+		sleep 3
+		echo "UNPLUG_DONE blocks=$(mem_blocks) waited=${i}x0.1s"
+		ram_ranges | sed 's/^/UNPLUGGED_/'
+	fi
 fi
 echo "PANIC_NOW uptime=$(up)"
 echo c >/proc/sysrq-trigger
