@@ -14,7 +14,7 @@ setup_file() {
 	export SCENARIO=unplug-6.12 VMCORE="$LAB_OUT/unplug-6.12.vmcore"
 	[ -n "$KVER_612" ] || skip "no Debian 6.12 kernel in /boot (apt-get install linux-image-6.12-amd64)"
 	lab_cycle "$SCENARIO" "$KVER_612" "/boot/vmlinuz-$KVER_612" \
-		"kx_mode=s kx_hotplug=1 kx_unplug=1 memhp_default_state=online_movable" || true
+		"kx_mode=s kx_hotplug=1 kx_unplug=1 memhp_default_state=online_movable kx_capture_extra=kx_save=0" || true
 }
 
 setup() {
@@ -27,15 +27,18 @@ setup() {
 	removed=$(grep -ao 'UNPLUG_DONE blocks=[0-9]*' "$LAB_LOGS/$SCENARIO.log" | cut -d= -f2)
 	[ $((added - before)) -eq 8 ]
 	[ "$removed" -eq "$before" ]
-	assert_loaded_and_captured
+	run -0 grep -a 'KEXEC_LOAD_RC=0' "$LAB_LOGS/$SCENARIO.log"
+	# the capture kernel read its headers with vmcore-dd (the 1 GiB that is gone is not copied:
+	# QEMU serves reads of unplugged memory slowly, and only the headers matter here)
+	run -0 grep -a 'INSIDE_CHECK_RC=0' "$LAB_LOGS/$SCENARIO.log"
 }
 
 @test "6.12 unplug: the kernel-maintained header still lists the removed DIMM (stale after remove)" {
 	run -1 grep -a 'UNPLUGGED_RAM_RANGE 100000000' "$LAB_LOGS/$SCENARIO.log"
-	run -0 "$VMCORE_DD" --segments --raw --noheadings -o PADDR,PEND "$VMCORE"
-	assert_line '0x100000000 0x140000000'
+	run -0 grep -a '] INSIDE_SEG 0x100000000 0x140000000' "$LAB_LOGS/$SCENARIO.log"
 }
 
 @test "6.12 unplug: the PT_LOADs still cover all remaining RAM outside the crashkernel" {
-	assert_ram_covered UNPLUGGED_
+	run -0 lab_uncovered "$LAB_LOGS/$SCENARIO.log" UNPLUGGED_ -
+	assert_output ""
 }

@@ -217,15 +217,20 @@ lab_log_value() {
 	grep -ao "$2=[^ ]*" "$LAB_LOGS/$1.log" | tail -n 1 | cut -d= -f2-
 }
 
-# lab_uncovered LOG PREFIX VMCORE: every byte of the first kernel's System RAM (PREFIX RAM_RANGE
+# lab_uncovered LOG PREFIX VMCORE|-: every byte of the first kernel's System RAM (PREFIX RAM_RANGE
 # lines, inclusive hex) except the crashkernel range(s) and [0, 1 MiB) must lie inside a PT_LOAD of
-# VMCORE.  Prints each part that does not ("start-end", hex, end exclusive); fails when any.
+# VMCORE (or, with -, of the INSIDE_SEG lines the capture kernel printed from /proc/vmcore).
+# Prints each part that is not covered ("start-end", hex, end exclusive); fails when any.
 lab_uncovered() {
 	local log=$1 prefix=$2 vmcore=$3
 	{
 		grep -a "] ${prefix}RAM_RANGE " "$log" | awk '{ print "R", $(NF-1), $NF }'
 		grep -a "] ${prefix}CRASH_RANGE " "$log" | awk '{ print "C", $(NF-1), $NF }'
-		"$VMCORE_DD" --segments --raw --noheadings -o PADDR,PEND "$vmcore" | awk '{ print "L", $1, $2 }'
+		if [ "$vmcore" = - ]; then
+			grep -a '] INSIDE_SEG ' "$log" | awk '{ print "L", $(NF-1), $NF }'
+		else
+			"$VMCORE_DD" --segments --raw --noheadings -o PADDR,PEND "$vmcore" | awk '{ print "L", $1, $2 }'
+		fi
 	} | gawk '
 		function h(x) { x = tolower(x); sub(/^0x/, "", x); return strtonum("0x" x) }
 		$1 == "R" { n++; rs[n] = h($2); re[n] = h($3) + 1 }

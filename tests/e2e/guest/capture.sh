@@ -16,9 +16,12 @@ sed 's/^/INSIDE_DD /' /tmp/dd.txt
 vmcore-dd --check /proc/vmcore >/tmp/check.txt
 echo "INSIDE_CHECK_RC=$?"
 sed 's/^/INSIDE_CHECK /' /tmp/check.txt
+vmcore-dd --segments --raw --noheadings -o PADDR,PEND /proc/vmcore | sed 's/^/INSIDE_SEG /'
 /usr/bin/time -f 'INSIDE_RSS_KIB %M' vmcore-dd --notes /proc/vmcore >/dev/null
 load_modules
-if [ -b /dev/vda ]; then
+if [ "$(param kx_save 1)" = 0 ]; then
+	echo "CAPTURE: kx_save=0, vmcore not saved"
+elif [ -b /dev/vda ]; then
 	size=$(stat -c %s /proc/vmcore)
 	echo "VMCORE_SIZE=$size"
 	t0=$(up)
