@@ -21,8 +21,11 @@ disable=(DRM SOUND USB_SUPPORT WLAN WIRELESS CFG80211 DEBUG_INFO DEBUG_INFO_DWAR
 	DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT DEBUG_INFO_BTF MODULE_SIG IKHEADERS SECURITY_SELINUX HID
 	INPUT_MOUSE)
 
-key=$( { cat "${BASH_SOURCE[0]}" "$here"/ddmod/*; stat -c '%s %Y' "$tarball"; } | sha256sum | cut -c1-16)
+# the cache key: what decides the result (options, module source, source tarball), not this script
+key=$( { echo "${enable[*]} / ${disable[*]} / x86_64_defconfig kvm_guest.config"; cat "$here"/ddmod/*;
+	 stat -c '%s %Y' "$tarball"; } | sha256sum | cut -c1-16)
 out="$cache/ddkernel-$key"
+mkdir -p "$cache"
 if [ -f "$out/bzImage" ] && [ -f "$out/kx_vmcoredd_test.ko" ]; then
 	echo "$out"
 	exit 0
@@ -30,6 +33,13 @@ fi
 
 work="$cache/ddkernel-build"
 mkdir -p "$work"
+# one build at a time per machine (two test runs share the cache); the winner's result is reused
+exec 9>"$cache/ddkernel.lock"
+flock 9
+if [ -f "$out/bzImage" ] && [ -f "$out/kx_vmcoredd_test.ko" ]; then
+	echo "$out"
+	exit 0
+fi
 t0=$(date +%s)
 if [ ! -f "$work/src.stamp" ] || [ "$(cat "$work/src.stamp")" != "$(stat -c '%s %Y' "$tarball")" ]; then
 	rm -rf "$work/src"
