@@ -57,3 +57,49 @@ int kx_vmcoreinfo_get_u64(const char *text, size_t len, const char *key, int bas
 	*ret = v;
 	return 0;
 }
+
+/* ---- reading the note from a vmcore (the includes stay here, next to their only user) ---- */
+#include "err.h"
+#include "notes.h"
+#include "vmcore.h"
+
+int kx_vmcoreinfo_read(struct kx_vmcore *v, char **ret, size_t *ret_len, struct kx_err *err)
+{
+	struct kx_note_iter it;
+	struct kx_note n;
+	struct kx_err walk;
+	char *text;
+	int r;
+
+	kx_err_clear(&walk);
+	kx_note_iter_init(&it, v);
+	while ((r = kx_note_iter_next(&it, &n, &walk)) != 0) {
+		if (r < 0)
+			continue;       /* a damaged note: the walk goes on with the next segment */
+		if (!kx_note_is_vmcoreinfo(&n))
+			continue;
+		if (n.descsz > KX_VMCOREINFO_MAX)
+			return kx_err_at(err, -EFBIG, n.offset, "the VMCOREINFO note is %u bytes, more "
+					 "than the %d a kernel writes", n.descsz, KX_VMCOREINFO_MAX);
+		text = malloc((size_t)n.descsz + 1);
+		if (!text)
+			return kx_err_set(err, -ENOMEM, "out of memory");
+		r = kx_vmcore_pread(v, text, n.descsz, n.desc_offset, err);
+		if (r < 0) {
+			free(text);
+			return r;
+		}
+		text[n.descsz] = '\0';
+		*ret = text;
+		*ret_len = n.descsz;
+		return 0;
+	}
+	if (walk.code && walk.has_offset)
+		return kx_err_at(err, -ENOENT, walk.offset, "no VMCOREINFO note found, and the notes "
+				 "are damaged: %s", walk.msg);
+	if (walk.code)
+		return kx_err_set(err, -ENOENT, "no VMCOREINFO note found, and the notes are damaged: "
+				  "%s", walk.msg);
+	return kx_err_set(err, -ENOENT, "the vmcore has no VMCOREINFO note, which names the kernel "
+			  "log (a dump of a kernel without CONFIG_CRASH_CORE, or not a Linux vmcore?)");
+}

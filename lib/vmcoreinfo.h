@@ -14,4 +14,16 @@ int kx_vmcoreinfo_get(const char *text, size_t len, const char *key, char *ret, 
  * and values starting with 0x, else base 10.  -EINVAL when the value is not such a number. */
 int kx_vmcoreinfo_get_u64(const char *text, size_t len, const char *key, int base, uint64_t *ret);
 
+struct kx_vmcore;
+struct kx_err;
+
+#define KX_VMCOREINFO_MAX (1024 * 1024)
+
+/*
+ * The text of the vmcore's (first) VMCOREINFO note, malloc'ed and NUL-terminated; free() it.
+ * -ENOENT (err says so) when there is none, -EFBIG when n_descsz is over KX_VMCOREINFO_MAX, or
+ * the reader's error.
+ */
+int kx_vmcoreinfo_read(struct kx_vmcore *v, char **ret, size_t *ret_len, struct kx_err *err);
+
 #endif

@@ -29,11 +29,78 @@ seeds() {
 	END
 }
 
+# fuzz-printk: printk logs of every format from mkprintk, as vmcores and as bare images
+# ("KXPK", flags, VMCOREINFO length, VMCOREINFO, image; see tests/fuzz/fuzz-printk.c)
+byte() {
+	# shellcheck disable=SC2059 # the octal escape is the format
+	printf "\\$(printf '%03o' "$1")"
+}
+
+printk_seeds() {
+	local d=$1 i=0 tmp load flags len
+	local mkprintk="$BUILD/tests/tools/mkprintk"
+	mkdir -p "$d"
+	tmp=$(mktemp -d)
+	while read -r vmargs args; do
+		# shellcheck disable=SC2086
+		load=$("$mkprintk" $args "$tmp/img" "$tmp/vi")
+		# shellcheck disable=SC2086
+		"$MKVMCORE" ${vmargs//,/ } --vmcoreinfo-file="$tmp/vi" $load "$d/seed-$i" >/dev/null
+		flags=0
+		case "$args" in *--class=32*) flags=$((flags | 1)) ;; esac
+		case "$args" in *--endian=big*) flags=$((flags | 2)) ;; esac
+		len=$(stat -c %s "$tmp/vi")
+		{
+			printf 'KXPK'
+			byte "$flags"
+			byte $((len & 255))
+			byte $((len >> 8))
+			cat "$tmp/vi" "$tmp/img"
+		} >"$d/image-$i"
+		i=$((i + 1))
+	done <<-'END'
+	--page-size=512 --count-bits=3 --size-bits=8 --gen=40,23 --empty --lost --rec=x --open=y
+	--page-size=512 --count-bits=2 --size-bits=7 --exact-fit --gen=9,24 --reserve=z
+	--page-size=512 --format=lockless-5.10 --count-bits=3 --size-bits=8 --gen=12,30
+	--class=32,--machine=i386 --class=32 --count-bits=3 --size-bits=8 --gen=30,17
+	--endian=big,--machine=ppc64 --endian=big --count-bits=3 --size-bits=8 --gen=30,17
+	--page-size=512 --format=structured --caller-id --log-buf-len=256 --gen=20,20 --dict=A=b
+	--page-size=512 --format=structured-3.5 --log-buf-len=128 --gen=9,9
+	--endian=big,--machine=s390 --endian=big --format=structured --log-buf-len=256 --gen=20,20
+	--page-size=512 --format=legacy --log-buf-len=128 --gen=9,9
+	--page-size=512 --format=legacy --log-buf-len=128 --log-end=0xfffffff0 --gen=9,9
+	--page-size=512 --count-bits=3 --size-bits=8 --gen=9,20 --set=info.2.text_len=300
+	END
+	rm -rf "$tmp"
+}
+
+# fuzz-iomem: the /proc/iomem files of the kexec fixtures, hostile variants, a state record and a
+# command line (the target feeds every input to those parsers too)
+iomem_seeds() {
+	local d=$1 tmp k
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/kx-iomem-seeds.XXXXXX")
+	mkdir -p "$d"
+	for k in qemu-1g-6.1 qemu-1g-6.12 no-crashkernel ranges-8192; do
+		bash "$(dirname "${BASH_SOURCE[0]}")/../fixtures/mk-kexec-sysroot.sh" "$k" "$tmp/$k"
+		head -c 60000 "$tmp/$k/proc/iomem" >"$d/seed-$k"
+	done
+	printf '00000000-00000000 : System RAM\n  00000000-00000000 : Crash kernel\n' >"$d/seed-hidden"
+	printf '00100000-7fffffff : System RAM\n  70000000-7fffffff : Crash kernel\n100000000-47fffffff : System RAM\n  460000000-47fffffff : Crash kernel\n' >"$d/seed-high"
+	printf '00001000-00000fff : x\n  00000000-ffffffff : y\n' >"$d/seed-bad"
+	printf 'version 1\ntime 1\nsyscall kexec_file_load\nflags 0x2\nkernel /k\\x41\ninitrd /i\ncmdline a b\ncwd /\narg -p\n' >"$d/seed-record"
+	printf 'BOOT_IMAGE=/v root=x "crashkernel=1G" a="b c" -- crashkernel=2G\n' >"$d/seed-cmdline"
+	rm -rf "$tmp"
+}
+
 for f in "$@"; do
 	name=$(basename "$f")
 	corpus="$BUILD/tests/fuzz/corpus-$name"
 	rm -rf "$corpus"
-	seeds "$corpus"
+	case "$name" in
+	fuzz-printk) printk_seeds "$corpus" ;;
+	fuzz-iomem) iomem_seeds "$corpus" ;;
+	*) seeds "$corpus" ;;
+	esac
 	echo "fuzz: $name for ${seconds}s ($(ls "$corpus" | wc -l) seeds)"
 	# -rss_limit_mb: the reader must stay small whatever the input
 	"$f" -max_total_time="$seconds" -rss_limit_mb=256 -malloc_limit_mb=64 -max_len=65536 \
