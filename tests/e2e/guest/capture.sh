@@ -18,6 +18,11 @@ echo "INSIDE_CHECK_RC=$?"
 sed 's/^/INSIDE_CHECK /' /tmp/check.txt
 vmcore-dd --segments --raw --noheadings -o PADDR,PEND /proc/vmcore | sed 's/^/INSIDE_SEG /'
 /usr/bin/time -f 'INSIDE_RSS_KIB %M' vmcore-dd --notes /proc/vmcore >/dev/null
+if command -v vmcore-dmesg >/dev/null; then
+	/usr/bin/time -f 'INSIDE_DMESG_RSS_KIB %M' vmcore-dmesg /proc/vmcore >/tmp/dmesg.txt
+	echo "INSIDE_DMESG_RC=$? lines=$(wc -l </tmp/dmesg.txt)"
+	grep -E 'sysrq|Kernel panic' /tmp/dmesg.txt | sed 's/^/INSIDE_DMESG /'
+fi
 load_modules
 if [ "$(param kx_save 1)" = 0 ]; then
 	echo "CAPTURE: kx_save=0, vmcore not saved"
