@@ -23,7 +23,7 @@ int kx_atomic_open(int dirfd, const char *name, bool replace, struct kx_atomic *
 	if (!replace && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return kx_err_set(err, -EEXIST, "%s already exists (use --force to replace it)", name);
 	for (unsigned attempt = 0; attempt < 100; attempt++) {
-		snprintf(a.tmpname, sizeof(a.tmpname), ".vmcore-dd.%ld.%u.%u", (long)getpid(),
+		snprintf(a.tmpname, sizeof(a.tmpname), ".kexec-ext.%ld.%u.%u.tmp", (long)getpid(),
 			 (unsigned)random(), attempt);
 		a.fd = openat(dirfd, a.tmpname,
 			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
