@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdio.h>
+#include <string.h>
+
+#include "arch.h"
+#include "x86_64/x86_64.h"
+
+/* One entry per arch/ directory. */
+static const struct kx_arch_ops *const arches[] = {
+	&kx_arch_x86_64,
+};
+
+const struct kx_arch_ops *kx_arch_find(const char *machine)
+{
+	if (!machine)
+		return NULL;
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
+		for (const char *const *m = arches[i]->machines; *m; m++)
+			if (!strcmp(*m, machine))
+				return arches[i];
+	return NULL;
+}
+
+const char *kx_arch_names(void)
+{
+	static char names[256];
+	size_t len = 0;
+
+	if (names[0])
+		return names;
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++) {
+		int n = snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
+				 arches[i]->name);
+
+		if (n < 0 || (size_t)n >= sizeof(names) - len)
+			break;
+		len += (size_t)n;
+	}
+	return names;
+}

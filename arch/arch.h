@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KX_ARCH_H
+#define KX_ARCH_H
+/*
+ * Everything the loader needs to know about one architecture, behind one table.  Each directory
+ * under arch/ defines one `struct kx_arch_ops`; the loader picks the one for the running kernel
+ * (/proc/sys/kernel/arch, else uname -m) at run time.  The code in each directory is pure where it
+ * can be (image header parsers, segment layouts) and compiles on every host, so every arch is
+ * unit tested on x86_64.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "ranges.h"
+#include "segments.h"
+
+/* A kernel or initrd file opened by the loader; `head` holds its first bytes. */
+struct kx_file {
+	const char *path;
+	int fd;
+	uint64_t size;
+	const unsigned char *head;
+	size_t head_len;
+};
+
+#define KX_FILE_HEAD 65536      /* bytes of the kernel image read for probing */
+
+/* What probing learned about a kernel image. */
+struct kx_image_info {
+	const char *type;               /* image type name, as -t takes it */
+	char version[160];              /* version string embedded in the image, "" if none */
+	char protocol[16];              /* boot protocol version ("2.15"), "" if none */
+	uint64_t cmdline_max;           /* bytes of command line incl. its NUL the image takes */
+	uint64_t crash_cmdline_extra;   /* bytes the kernel adds to a crash command line */
+	uint64_t load_bufsz;            /* bytes of the file the kernel loads */
+	uint64_t load_memsz;            /* memory the image needs once loaded (decompression) */
+	uint64_t load_align;            /* alignment of the image in memory */
+	uint64_t load_min;              /* lowest address for the image */
+	uint64_t arch_flags;            /* shown in plans (x86: xloadflags) */
+};
+
+/* What a load asks the architecture to lay out. */
+struct kx_load_request {
+	bool crash;
+	const struct kx_image_info *image;
+	bool has_initrd;
+	uint64_t initrd_size;
+	uint64_t cmdline_len;           /* incl. its NUL */
+	uint64_t elfcorehdr_memsz;      /* crash: memory the elfcorehdr segment takes */
+};
+
+struct kx_arch_ops {
+	const char *name;               /* "x86_64" */
+	const char *const *machines;    /* uname -m / kernel.arch names, NULL-terminated */
+	uint16_t elf_machine;           /* e_machine of elfcorehdr (EM_X86_64) */
+	bool big_endian;
+	uint32_t kexec_arch;            /* KEXEC_ARCH_* in the high 16 bits of kexec_load flags */
+	const char *const *image_types; /* -t names, NULL-terminated; the first is probed first */
+	uint64_t page_size;
+	uint64_t default_page_offset;   /* direct map without KASLR, when /proc/kcore is unreadable */
+	bool kernel_text_phdr;          /* elfcorehdr has a kernel text PT_LOAD (vaddr of _text) */
+	const struct kx_range *crash_exclude;   /* left out of every crash dump */
+	size_t ncrash_exclude;
+
+	/*
+	 * Recognise the image (type NULL: any type this arch loads).  -ENOEXEC with err saying why
+	 * the file is not such an image.
+	 */
+	int (*probe_image)(const struct kx_file *kernel, const char *type,
+			   struct kx_image_info *ret, struct kx_err *err);
+
+	/*
+	 * Where kexec_file_load will put the segments of this load inside [start, end] (the main
+	 * crash range for a crash load), in the kernel's order and with its rules.  Returns 0, or
+	 * -ENOSPC when a segment does not fit (segments shows which).
+	 */
+	int (*file_load_layout)(const struct kx_load_request *req, uint64_t start, uint64_t end,
+				struct kx_segments *ret);
+};
+
+/* The ops for a machine name ("x86_64", "amd64"), or NULL. */
+const struct kx_arch_ops *kx_arch_find(const char *machine);
+
+/* Names of every supported architecture, for messages: "x86_64". */
+const char *kx_arch_names(void);
+
+#endif

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KX_KEXEC_H
+#define KX_KEXEC_H
+/*
+ * kexec: the loader.  main.c parses the command line into struct kexec_opts; plan.c turns a
+ * load into a plan (files, image, command line, crash memory, segments, checks); load.c runs it
+ * through the syscall seam (syscall.c), records it in the state dir and restores the previous
+ * crash load when the kernel rejects one; status.c answers -S and --print-ckr-size.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arch.h"
+#include "err.h"
+#include "kexecsys.h"
+#include "sysroot.h"
+
+#define PROG "kexec"
+
+enum kexec_exit { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+enum kexec_action { ACT_LOAD, ACT_UNLOAD, ACT_EXEC, ACT_STATUS, ACT_PRINT_CKR };
+
+/* -s, -c, -a */
+enum kexec_sysmode { SYSMODE_AUTO, SYSMODE_FILE, SYSMODE_KEXEC_LOAD };
+
+#define KEXEC_MAX_APPENDS 64
+
+struct kexec_opts {
+	enum kexec_action action;
+	bool crash;                     /* -p: the crash (panic) image, else the normal one */
+	enum kexec_sysmode sysmode;
+	const char *kernel;
+	const char *initrd;
+	const char *appends[KEXEC_MAX_APPENDS];
+	unsigned nappends;
+	bool reuse_cmdline;
+	const char *type;               /* -t */
+	bool no_checks;                 /* -i */
+	bool debug;                     /* -d */
+	bool dry_run;
+	bool json;
+	bool force;
+	const char *elfcorehdr_out;
+	const char *sysroot;
+	int argc;                       /* the whole command line, for the state record */
+	char **argv;
+};
+
+/* What every action works with. */
+struct kexec_ctx {
+	const struct kexec_opts *o;
+	struct kx_sysroot sysroot;
+	struct kx_kexec_sys sys;
+	const struct kx_arch_ops *arch; /* NULL when the running arch is not supported */
+	const char *state_dir;
+};
+
+/* kexec_file_load flags (include/uapi/linux/kexec.h) */
+#define KX_KEXEC_FILE_UNLOAD       0x1u
+#define KX_KEXEC_FILE_ON_CRASH     0x2u
+#define KX_KEXEC_FILE_NO_INITRAMFS 0x4u
+#define KX_KEXEC_FILE_DEBUG        0x8u     /* 6.8+ */
+/* kexec_load flags */
+#define KX_KEXEC_ON_CRASH          0x1u
+
+/* Debug lines (-d) go to stderr. */
+void kexec_debug(const struct kexec_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "kexec: warning: ..." on stderr. */
+void kexec_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* load.c: -l/-p, -u, -e.  Each returns the exit status. */
+int kexec_do_load(struct kexec_ctx *c);
+int kexec_do_unload(struct kexec_ctx *c);
+int kexec_do_exec(struct kexec_ctx *c);
+
+/* status.c: -S and --print-ckr-size. */
+int kexec_do_status(struct kexec_ctx *c);
+int kexec_do_print_ckr(struct kexec_ctx *c);
+
+/* explain.c: a sentence naming the cause of a failed syscall and the fix. */
+struct kexec_plan;
+void kexec_explain(int errnum, const char *syscall, bool crash, bool unload,
+		   const struct kexec_ctx *c, const struct kexec_plan *p, char *buf, size_t size);
+/* "EADDRNOTAVAIL" for 99, "errno 512" when unnamed. */
+const char *kexec_errno_name(int errnum, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * -l/-p (load), -u (unload), -e (exec): the plan is checked, then the syscall seam is called.
+ * A crash load that the kernel rejects may have cost the loaded crash kernel (the kernel drops it
+ * before building the new one): then the previous load is restored at once from the state dir.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output.h"
+#include "plan.h"
+#include "state.h"
+#include "syscall.h"
+
+#define EBUSY_RETRIES 4
+#define EBUSY_SLEEP_NS (100 * 1000 * 1000)
+
+/* What happened to the crash kernel that was loaded before a failed load. */
+enum previous { PREV_NONE, PREV_KEPT, PREV_RESTORED, PREV_LOST, PREV_UNKNOWN };
+
+static const char *const previous_names[] = {
+	[PREV_NONE] = "none", [PREV_KEPT] = "kept", [PREV_RESTORED] = "restored",
+	[PREV_LOST] = "lost", [PREV_UNKNOWN] = "unknown",
+};
+
+struct load_result {
+	int err;                        /* 0 or the positive errno of the load */
+	char message[640];
+	enum previous previous;
+	char restore_error[640];
+};
+
+static void json_begin(struct kx_json *j, const char *action, bool dry_run)
+{
+	kx_json_init(j, stdout);
+	kx_json_object_begin(j, NULL);
+	kx_json_string(j, "action", action);
+	kx_json_bool(j, "dry_run", dry_run);
+}
+
+static int fail_before_plan(const struct kexec_ctx *c, const char *action,
+			    const struct kx_err *e)
+{
+	char text[640];
+
+	fprintf(stderr, PROG ": %s\n", kx_err_text(e, text, sizeof(text)));
+	if (c->o->json) {
+		struct kx_json j;
+
+		json_begin(&j, action, c->o->dry_run);
+		kx_out_json_error_member(&j, e);
+		kx_json_object_end(&j);
+	}
+	return EXIT_FAIL;
+}
+
+static int crash_loaded_now(const struct kexec_ctx *c)
+{
+	struct kx_kexec_sys k;
+
+	kx_kexec_sys_read(&c->sysroot, &k);
+	return k.crash_loaded;
+}
+
+/* kexec_file_load, retried while the kernel's kexec lock is busy (nothing changes on EBUSY). */
+static int file_load(const struct kexec_ctx *c, int kfd, int ifd, const char *cmdline,
+		     unsigned long cmdline_len, unsigned long flags)
+{
+	int r;
+
+	for (unsigned attempt = 0;; attempt++) {
+		kexec_debug(c, "kexec_file_load(kernel_fd=%d, initrd_fd=%d, cmdline_len=%lu, "
+			    "flags=%#lx)%s", kfd, ifd, cmdline_len, flags,
+			    kx_syscall_fake() ? " [fake]" : "");
+		r = kx_sys_kexec_file_load(kfd, ifd, cmdline, cmdline_len, flags);
+		if (r != -EBUSY || attempt == EBUSY_RETRIES)
+			return r;
+		kexec_debug(c, "kexec lock busy, retrying");
+		nanosleep(&(struct timespec){ 0, EBUSY_SLEEP_NS }, NULL);
+	}
+}
+
+static bool is_fallback_errno(int e)
+{
+	return e == ENOSYS || e == EINVAL || e == ENOEXEC || e == EOPNOTSUPP;
+}
+
+/* Load the recorded previous crash kernel again. */
+static int restore_previous(const struct kexec_ctx *c, const struct kx_crash_record *prev,
+			    char *why, size_t size)
+{
+	struct plan_file k = { .fd = -1 }, i = { .fd = -1 };
+	struct kx_err e;
+	int r;
+
+	if (strcmp(prev->syscall, "kexec_file_load")) {
+		snprintf(why, size, "it was loaded with %s, which this version cannot repeat",
+			 prev->syscall);
+		return -ENOTSUP;
+	}
+	kx_err_clear(&e);
+	r = plan_open_file(prev->kernel, "kernel", &k, &e);
+	if (r == 0 && prev->initrd)
+		r = plan_open_file(prev->initrd, "initrd", &i, &e);
+	if (r < 0) {
+		snprintf(why, size, "%s", e.msg);
+	} else {
+		/* the flags follow from the record, whatever its flags line says */
+		r = file_load(c, k.fd, i.fd, prev->cmdline, strlen(prev->cmdline) + 1,
+			      KX_KEXEC_FILE_ON_CRASH | (prev->initrd ? 0 : KX_KEXEC_FILE_NO_INITRAMFS));
+		if (r < 0)
+			kexec_explain(-r, "kexec_file_load", true, false, c, NULL, why, size);
+	}
+	plan_close_file(&k);
+	plan_close_file(&i);
+	return r;
+}
+
+static char *absolute(const char *path)
+{
+	char *abs = realpath(path, NULL);
+
+	return abs ? abs : strdup(path);
+}
+
+static void record_load(const struct kexec_ctx *c, const struct kexec_plan *p)
+{
+	struct kx_crash_record rec = {
+		.time = (long long)time(NULL), .flags = p->flags & ~(unsigned long)KX_KEXEC_FILE_DEBUG,
+		.cmdline = p->cmdline, .argv = c->o->argv, .argc = (size_t)c->o->argc,
+	};
+	char cwd[PATH_MAX], text[640];
+	struct kx_err e;
+
+	snprintf(rec.syscall, sizeof(rec.syscall), "%s", p->syscall);
+	rec.kernel = absolute(p->kernel.path);
+	rec.initrd = p->has_initrd ? absolute(p->initrd.path) : NULL;
+	if (!getcwd(cwd, sizeof(cwd)))
+		snprintf(cwd, sizeof(cwd), "/");
+	rec.cwd = cwd;
+	kx_err_clear(&e);
+	if (!rec.kernel || (p->has_initrd && !rec.initrd) ||
+	    kx_state_write(c->state_dir, &rec, &e) < 0)
+		kexec_warn("the crash kernel is loaded, but recording the load in %s failed (%s): "
+			   "kexec-hotplug cannot re-register it and a failed later load cannot "
+			   "restore it; set KEXEC_STATE_DIR to a writable directory", c->state_dir,
+			   e.code ? kx_err_text(&e, text, sizeof(text)) : "out of memory");
+	else
+		kexec_debug(c, "recorded the load in %s/%s", c->state_dir, KX_STATE_RECORD);
+	free(rec.kernel);
+	free(rec.initrd);
+}
+
+static void print_result_json(const struct kexec_ctx *c, const struct kexec_plan *p,
+			      const struct load_result *res)
+{
+	struct kx_json j;
+	char name[32];
+
+	json_begin(&j, "load", c->o->dry_run);
+	plan_print_json(c, p, &j);
+	kx_json_object_begin(&j, "result");
+	kx_json_bool(&j, "loaded", res->err == 0);
+	if (res->err) {
+		kx_json_string(&j, "errno", kexec_errno_name(res->err, name, sizeof(name)));
+		kx_json_string(&j, "message", res->message);
+	} else {
+		kx_json_null(&j, "errno");
+		kx_json_null(&j, "message");
+	}
+	kx_json_string(&j, "previous", previous_names[res->previous]);
+	kx_json_string(&j, "restore_error", res->restore_error[0] ? res->restore_error : NULL);
+	kx_json_object_end(&j);
+	kx_json_object_end(&j);
+}
+
+/* After a failed crash load: is the previous crash kernel still there, and if not, restore it. */
+static void after_failed_crash_load(const struct kexec_ctx *c, int before, bool have_prev,
+				    const struct kx_crash_record *prev, struct load_result *res)
+{
+	int after = crash_loaded_now(c);
+
+	if (before != 1) {
+		res->previous = before == 0 ? PREV_NONE : PREV_UNKNOWN;
+		return;
+	}
+	if (after == 1) {
+		res->previous = PREV_KEPT;
+		fprintf(stderr, PROG ": the crash kernel loaded before is still loaded\n");
+		return;
+	}
+	if (!have_prev) {
+		res->previous = PREV_LOST;
+		snprintf(res->restore_error, sizeof(res->restore_error), "it was not loaded by this "
+			 "kexec (no record in %s)", c->state_dir);
+	} else if (restore_previous(c, prev, res->restore_error, sizeof(res->restore_error)) == 0) {
+		char when[64];
+		time_t t = (time_t)prev->time;
+		struct tm tm;
+
+		res->previous = PREV_RESTORED;
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&t, &tm));
+		fprintf(stderr, PROG ": the kernel had dropped the crash kernel loaded before; it is "
+			"restored (%s, loaded %s)\n", prev->kernel, when);
+		return;
+	} else {
+		res->previous = PREV_LOST;
+	}
+	fprintf(stderr, PROG ": NOTHING IS LOADED NOW: the kernel dropped the crash kernel loaded "
+		"before and restoring it failed: %s; a panic now is not captured: fix the problem "
+		"above and load again\n", res->restore_error);
+}
+
+static int run_load(struct kexec_ctx *c, struct kexec_plan *p)
+{
+	const struct kexec_opts *o = c->o;
+	struct kx_crash_record prev = { 0 };
+	struct load_result res = { 0 };
+	bool have_prev = false;
+	int lock_fd = -1, before = KX_TRI_UNKNOWN, r;
+	struct kx_err e;
+	char text[640];
+
+	if (p->crash) {
+		kx_err_clear(&e);
+		if (kx_state_lock(c->state_dir, &lock_fd, &e) < 0)
+			kexec_warn("%s; loading without the lock", kx_err_text(&e, text, sizeof(text)));
+		kx_err_clear(&e);
+		r = kx_state_read(c->state_dir, &prev, &e);
+		have_prev = r == 0;
+		if (r < 0 && r != -ENOENT)
+			kexec_warn("ignoring the saved load: %s", kx_err_text(&e, text, sizeof(text)));
+		before = crash_loaded_now(c);
+	}
+
+	r = file_load(c, p->kernel.fd, p->has_initrd ? p->initrd.fd : -1, p->cmdline,
+		      (unsigned long)p->cmdline_len, p->flags);
+	if (r == -EINVAL && (p->flags & KX_KEXEC_FILE_DEBUG)) {
+		/* a kernel that predates KEXEC_FILE_DEBUG refuses the flag before anything else */
+		kexec_debug(c, "EINVAL: retrying without KEXEC_FILE_DEBUG");
+		p->flags &= ~(unsigned long)KX_KEXEC_FILE_DEBUG;
+		r = file_load(c, p->kernel.fd, p->has_initrd ? p->initrd.fd : -1, p->cmdline,
+			      (unsigned long)p->cmdline_len, p->flags);
+	}
+	if (r == 0) {
+		if (p->crash)
+			record_load(c, p);
+	} else {
+		res.err = -r;
+		kexec_explain(-r, p->syscall, p->crash, false, c, p, res.message,
+			      sizeof(res.message));
+		fprintf(stderr, PROG ": loading the %s %s failed: %s\n",
+			p->crash ? "crash kernel" : "kernel", o->kernel, res.message);
+		if (o->sysmode == SYSMODE_AUTO && is_fallback_errno(-r))
+			fprintf(stderr, PROG ": -a would fall back to kexec_load for this error, which "
+				"this version does not have yet\n");
+		if (p->crash)
+			after_failed_crash_load(c, before, have_prev, &prev, &res);
+	}
+	if (o->json)
+		print_result_json(c, p, &res);
+	if (have_prev)
+		kx_crash_record_free(&prev);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	return r == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
+int kexec_do_load(struct kexec_ctx *c)
+{
+	const struct kexec_opts *o = c->o;
+	struct kexec_plan p;
+	struct kx_err e;
+	int r, status;
+
+	kx_err_clear(&e);
+	if (o->sysmode == SYSMODE_KEXEC_LOAD) {
+		kx_err_set(&e, -ENOTSUP, "kexec_load (-c) is not available in this version: it "
+			   "needs the purgatory that the next version brings; use -s "
+			   "(kexec_file_load, kernel 3.17 and later)");
+		return fail_before_plan(c, "load", &e);
+	}
+	r = plan_build(c, &p, &e);
+	if (r < 0) {
+		plan_free(&p);
+		return fail_before_plan(c, "load", &e);
+	}
+	if (o->elfcorehdr_out) {
+		r = plan_write_elfcorehdr(c, &p, o->elfcorehdr_out, &e);
+		if (r < 0) {
+			plan_free(&p);
+			return fail_before_plan(c, "load", &e);
+		}
+	}
+	if (o->dry_run) {
+		if (o->json) {
+			struct kx_json j;
+
+			json_begin(&j, "load", true);
+			plan_print_json(c, &p, &j);
+			kx_json_object_end(&j);
+		} else {
+			plan_print_text(c, &p, stdout);
+		}
+		if (p.refused)
+			fprintf(stderr, PROG ": %s\n", p.refusal.msg);
+		status = p.refused ? EXIT_FAIL : EXIT_OK;
+		plan_free(&p);
+		return status;
+	}
+	if (o->debug)
+		plan_print_text(c, &p, stderr);
+	for (size_t i = 0; i < p.nwarnings && !o->debug; i++)
+		kexec_warn("%s", p.warnings[i]);
+	if (p.refused && !o->force) {
+		fprintf(stderr, PROG ": %s\n", p.refusal.msg);
+		if (o->json) {
+			struct kx_json j;
+
+			json_begin(&j, "load", false);
+			plan_print_json(c, &p, &j);
+			kx_json_null(&j, "result");
+			kx_json_object_end(&j);
+		}
+		plan_free(&p);
+		return EXIT_FAIL;
+	}
+	if (p.refused)
+		kexec_warn("--force: loading although %s", p.refusal.msg);
+	status = run_load(c, &p);
+	plan_free(&p);
+	return status;
+}
+
+int kexec_do_unload(struct kexec_ctx *c)
+{
+	const struct kexec_opts *o = c->o;
+	unsigned long flags = KX_KEXEC_FILE_UNLOAD | (o->crash ? KX_KEXEC_FILE_ON_CRASH : 0);
+	unsigned long kflags = (o->crash ? KX_KEXEC_ON_CRASH : 0) |
+			       (c->arch ? c->arch->kexec_arch : 0);
+	const char *syscall = "kexec_file_load";
+	int lock_fd = -1, r;
+	char msg[640], name[32];
+	struct kx_err e;
+
+	if (o->dry_run) {
+		if (o->sysmode == SYSMODE_KEXEC_LOAD)
+			printf("would unload the %s kernel: kexec_load(0, 0, NULL, %#lx)\n",
+			       o->crash ? "crash" : "kexec", kflags);
+		else
+			printf("would unload the %s kernel: kexec_file_load(-1, -1, 0, NULL, %#lx)\n",
+			       o->crash ? "crash" : "kexec", flags);
+		return EXIT_OK;
+	}
+	if (o->crash) {
+		kx_err_clear(&e);
+		if (kx_state_lock(c->state_dir, &lock_fd, &e) < 0)
+			kexec_warn("%s; unloading without the lock", kx_err_text(&e, msg, sizeof(msg)));
+	}
+	if (o->sysmode == SYSMODE_KEXEC_LOAD) {
+		r = -ENOSYS;
+	} else {
+		kexec_debug(c, "kexec_file_load(-1, -1, 0, NULL, %#lx)%s", flags,
+			    kx_syscall_fake() ? " [fake]" : "");
+		r = kx_sys_kexec_file_load(-1, -1, NULL, 0, flags);
+	}
+	if (r < 0 && o->sysmode != SYSMODE_FILE && is_fallback_errno(-r)) {
+		syscall = "kexec_load";
+		kexec_debug(c, "kexec_load(0, 0, NULL, %#lx)%s", kflags,
+			    kx_syscall_fake() ? " [fake]" : "");
+		r = kx_sys_kexec_load_unload(kflags);
+	}
+	if (r == 0 && o->crash) {
+		kx_err_clear(&e);
+		if (kx_state_remove(c->state_dir, &e) < 0)
+			kexec_warn("%s", kx_err_text(&e, msg, sizeof(msg)));
+	}
+	if (r < 0) {
+		kexec_explain(-r, syscall, o->crash, true, c, NULL, msg, sizeof(msg));
+		fprintf(stderr, PROG ": unloading the %s kernel failed: %s\n",
+			o->crash ? "crash" : "kexec", msg);
+	}
+	if (o->json) {
+		struct kx_json j;
+
+		json_begin(&j, "unload", false);
+		kx_json_string(&j, "image", o->crash ? "crash" : "normal");
+		kx_json_string(&j, "syscall", syscall);
+		kx_json_bool(&j, "unloaded", r == 0);
+		kx_json_string(&j, "errno", r ? kexec_errno_name(-r, name, sizeof(name)) : NULL);
+		kx_json_string(&j, "message", r ? msg : NULL);
+		kx_json_object_end(&j);
+	}
+	if (lock_fd >= 0)
+		close(lock_fd);
+	return r == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
+int kexec_do_exec(struct kexec_ctx *c)
+{
+	char msg[640];
+	int r;
+
+	if (c->sys.kexec_loaded == 0) {
+		fprintf(stderr, PROG ": no kernel is loaded to execute (/sys/kernel/kexec_loaded is "
+			"0): load one with kexec -l first\n");
+		return EXIT_FAIL;
+	}
+	if (c->o->dry_run) {
+		printf("would reboot into the loaded kernel: reboot(LINUX_REBOOT_CMD_KEXEC), without "
+		       "shutting down services\n");
+		return EXIT_OK;
+	}
+	sync();
+	kexec_debug(c, "reboot(LINUX_REBOOT_CMD_KEXEC)%s", kx_syscall_fake() ? " [fake]" : "");
+	r = kx_sys_reboot_kexec();
+	if (r == 0)
+		return EXIT_OK;         /* only the fake returns */
+	if (r == -EINVAL)
+		snprintf(msg, sizeof(msg), "no kernel is loaded to execute (EINVAL): load one with "
+			 "kexec -l first");
+	else
+		kexec_explain(-r, "reboot", false, false, c, NULL, msg, sizeof(msg));
+	fprintf(stderr, PROG ": executing the loaded kernel failed: %s\n", msg);
+	return EXIT_FAIL;
+}

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kexec: load a kernel for kexec or kdump with kexec-tools' options; command line and dispatch. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kexec.h"
+#include "state.h"
+#include "syscall.h"
+
+static void usage(FILE *fp)
+{
+	fputs("Usage:\n"
+	      " " PROG " [options] -l|-p KERNEL\n"
+	      " " PROG " [options] -u|-e|-S|--print-ckr-size\n"
+	      "\n"
+	      "Load a kernel to boot into with kexec (-l), or the kernel that captures a crash\n"
+	      "dump (-p, kdump), with kexec-tools' options.  Everything that can be checked is\n"
+	      "checked before the kernel is asked, and the load plan can be seen first.\n"
+	      "\n"
+	      "Actions:\n"
+	      " -l, --load                 load KERNEL to boot into with -e\n"
+	      " -p, --load-panic           load KERNEL as the crash kernel; with -u and -S: act on\n"
+	      "                              the crash kernel\n"
+	      " -u, --unload               unload the kexec kernel (with -p: the crash kernel)\n"
+	      " -e, --exec                 reboot into the kernel loaded with -l, at once,\n"
+	      "                              without shutting anything down\n"
+	      " -S, --status               exit 1 when the crash kernel (with -l: the kexec\n"
+	      "                              kernel) is loaded, 0 when not\n"
+	      "     --print-ckr-size       print the size of the crash kernel reservation in\n"
+	      "                              bytes (with -d: each range)\n"
+	      "\n"
+	      "Load options:\n"
+	      "     --initrd=FILE          the initrd (also --ramdisk)\n"
+	      "     --append=STRING        kernel command line (also --command-line); given\n"
+	      "                              more than once, the strings are joined\n"
+	      "     --reuse-cmdline        start from this kernel's command line, without\n"
+	      "                              BOOT_IMAGE= (and with -p without crashkernel=)\n"
+	      " -t, --type=TYPE            the image type (x86_64: bzImage64)\n"
+	      " -s, --kexec-file-syscall   load with kexec_file_load\n"
+	      " -c, --kexec-syscall        load with kexec_load (not in this version)\n"
+	      " -a, --kexec-syscall-auto   kexec_file_load, falling back to kexec_load (default)\n"
+	      " -i, --no-checks            no checksum check in purgatory (kexec_load only)\n"
+	      "     --force                load even when a check made before the syscall fails\n"
+	      "\n"
+	      "Extensions:\n"
+	      "     --dry-run              check and print the load plan, load nothing\n"
+	      "     --json                 JSON output (load plans, -u, -S, --print-ckr-size)\n"
+	      "     --elfcorehdr-out=FILE  with -p: write the ELF core header a kexec_load\n"
+	      "                              would carry, for readelf\n"
+	      "     --sysroot=DIR          read /proc and /sys under DIR\n"
+	      "\n"
+	      " -d, --debug                print the plan and each syscall on standard error\n"
+	      " -h, --help                 display this help\n"
+	      " -V, --version              display version (-v as well)\n"
+	      "\n"
+	      "Each successful crash load is recorded in $KEXEC_STATE_DIR (default /run/kexec),\n"
+	      "so that a load the kernel rejects is followed by restoring the previous one.\n"
+	      "\n"
+	      "Exit status: 0 ok; 1 failure (the message names the cause and the fix); 2 usage;\n"
+	      "-S: 1 loaded, 0 not loaded.  See kexec(8).\n", fp);
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
+	return -EXIT_USAGE;
+}
+
+void kexec_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": warning: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void kexec_debug(const struct kexec_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->o->debug)
+		return;
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+enum {
+	OPT_INITRD = 256, OPT_APPEND, OPT_REUSE_CMDLINE, OPT_PRINT_CKR, OPT_DRY_RUN, OPT_JSON,
+	OPT_ELFCOREHDR_OUT, OPT_SYSROOT, OPT_FORCE,
+};
+
+/* What the options said, before it is turned into one action: every flag is only ever set. */
+struct seen {
+	bool l, p, u, e, S, ckr;
+	char sysmode;                   /* 's', 'c', 'a' or 0 */
+	const char *load_only;          /* the first load-only option given, for messages */
+};
+
+static int set_sysmode(struct seen *s, char mode)
+{
+	if (s->sysmode && s->sysmode != mode)
+		return usage_error("-%c and -%c are mutually exclusive", s->sysmode, mode);
+	s->sysmode = mode;
+	return 0;
+}
+
+/* Turn what was seen into one action; the order of the options never matters. */
+static int decide(const struct seen *s, struct kexec_opts *o)
+{
+	const char *acts[4];
+	unsigned n = 0;
+
+	if (s->u)
+		acts[n++] = "-u";
+	if (s->e)
+		acts[n++] = "-e";
+	if (s->S)
+		acts[n++] = "-S";
+	if (s->ckr)
+		acts[n++] = "--print-ckr-size";
+	if (n > 1)
+		return usage_error("%s and %s are mutually exclusive", acts[0], acts[1]);
+	if (s->l && s->p)
+		return usage_error("-l and -p are mutually exclusive: load a kernel to boot into "
+				   "(-l) or a crash kernel (-p)");
+	if (s->u)
+		o->action = ACT_UNLOAD;
+	else if (s->e)
+		o->action = ACT_EXEC;
+	else if (s->S)
+		o->action = ACT_STATUS;
+	else if (s->ckr)
+		o->action = ACT_PRINT_CKR;
+	else if (s->l || s->p)
+		o->action = ACT_LOAD;
+	else
+		return usage_error("nothing to do: give -l or -p with a KERNEL, or -u, -e, -S or "
+				   "--print-ckr-size");
+	/* -S asks about the crash kernel unless -l says otherwise (kexec-tools) */
+	o->crash = s->p || (o->action == ACT_STATUS && !s->l);
+
+	if (o->action == ACT_EXEC && (s->p || s->l))
+		return usage_error("-e reboots into the kernel loaded earlier with -l (a crash "
+				   "kernel runs only on a panic): load and execute in two steps");
+	if (o->action == ACT_PRINT_CKR && (s->p || s->l))
+		return usage_error("--print-ckr-size takes no -l or -p");
+	if (o->action != ACT_LOAD && s->load_only)
+		return usage_error("%s only applies to loading (-l, -p)", s->load_only);
+	if (o->action != ACT_LOAD && o->action != ACT_UNLOAD && s->sysmode)
+		return usage_error("-%c only applies to loading and unloading", s->sysmode);
+	if ((o->action == ACT_STATUS || o->action == ACT_PRINT_CKR) && o->dry_run)
+		return usage_error("--dry-run only applies to -l, -p, -u and -e");
+	if (o->action == ACT_EXEC && o->json)
+		return usage_error("--json does not apply to -e");
+	if (o->elfcorehdr_out && !o->crash)
+		return usage_error("--elfcorehdr-out needs -p: only a crash load has an elfcorehdr");
+	o->sysmode = s->sysmode == 's' ? SYSMODE_FILE : s->sysmode == 'c' ? SYSMODE_KEXEC_LOAD
+									  : SYSMODE_AUTO;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct kexec_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "load", no_argument, NULL, 'l' },
+		{ "load-panic", no_argument, NULL, 'p' },
+		{ "unload", no_argument, NULL, 'u' },
+		{ "exec", no_argument, NULL, 'e' },
+		{ "status", no_argument, NULL, 'S' },
+		{ "print-ckr-size", no_argument, NULL, OPT_PRINT_CKR },
+		{ "initrd", required_argument, NULL, OPT_INITRD },
+		{ "ramdisk", required_argument, NULL, OPT_INITRD },
+		{ "append", required_argument, NULL, OPT_APPEND },
+		{ "command-line", required_argument, NULL, OPT_APPEND },
+		{ "reuse-cmdline", no_argument, NULL, OPT_REUSE_CMDLINE },
+		{ "type", required_argument, NULL, 't' },
+		{ "kexec-file-syscall", no_argument, NULL, 's' },
+		{ "kexec-syscall", no_argument, NULL, 'c' },
+		{ "kexec-syscall-auto", no_argument, NULL, 'a' },
+		{ "no-checks", no_argument, NULL, 'i' },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "elfcorehdr-out", required_argument, NULL, OPT_ELFCOREHDR_OUT },
+		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static char *orig[KX_STATE_MAX_ARGS + 1];
+	struct seen s = { 0 };
+	int c, r;
+
+	/* getopt_long permutes argv: the state record wants the command as it was given */
+	if (argc > KX_STATE_MAX_ARGS)
+		return usage_error("more than %d arguments", KX_STATE_MAX_ARGS);
+	memcpy(orig, argv, (size_t)argc * sizeof(*argv));
+	*o = (struct kexec_opts){ .argc = argc, .argv = orig };
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":lpueSt:scaidhvV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': s.l = true; break;
+		case 'p': s.p = true; break;
+		case 'u': s.u = true; break;
+		case 'e': s.e = true; break;
+		case 'S': s.S = true; break;
+		case OPT_PRINT_CKR: s.ckr = true; break;
+		case OPT_INITRD:
+			if (o->initrd && strcmp(o->initrd, optarg))
+				return usage_error("--initrd given twice ('%s' and '%s')", o->initrd,
+						   optarg);
+			o->initrd = optarg;
+			s.load_only = s.load_only ? s.load_only : "--initrd";
+			break;
+		case OPT_APPEND:
+			if (o->nappends == KEXEC_MAX_APPENDS)
+				return usage_error("more than %d --append options",
+						   KEXEC_MAX_APPENDS);
+			o->appends[o->nappends++] = optarg;
+			s.load_only = s.load_only ? s.load_only : "--append";
+			break;
+		case OPT_REUSE_CMDLINE:
+			o->reuse_cmdline = true;
+			s.load_only = s.load_only ? s.load_only : "--reuse-cmdline";
+			break;
+		case 't':
+			o->type = optarg;
+			s.load_only = s.load_only ? s.load_only : "--type";
+			break;
+		case 's':
+		case 'c':
+		case 'a':
+			r = set_sysmode(&s, (char)c);
+			if (r < 0)
+				return r;
+			break;
+		case 'i':
+			o->no_checks = true;
+			s.load_only = s.load_only ? s.load_only : "--no-checks";
+			break;
+		case OPT_FORCE:
+			o->force = true;
+			s.load_only = s.load_only ? s.load_only : "--force";
+			break;
+		case OPT_DRY_RUN: o->dry_run = true; break;
+		case OPT_JSON: o->json = true; break;
+		case OPT_ELFCOREHDR_OUT:
+			if (!*optarg)
+				return usage_error("--elfcorehdr-out needs a file name");
+			o->elfcorehdr_out = optarg;
+			s.load_only = s.load_only ? s.load_only : "--elfcorehdr-out";
+			break;
+		case OPT_SYSROOT: o->sysroot = optarg; break;
+		case 'd': o->debug = true; break;
+		case 'h': usage(stdout); return 1;
+		case 'v':
+		case 'V': printf(PROG " from " PACKAGE_NAME " " PACKAGE_VERSION "\n"); return 1;
+		case ':': return usage_error("option '%s' needs an argument", argv[optind - 1]);
+		default: return usage_error("unrecognized option '%s'", argv[optind - 1]);
+		}
+	}
+	r = decide(&s, o);
+	if (r < 0)
+		return r;
+	if (optind < argc && o->action == ACT_LOAD)
+		o->kernel = argv[optind++];
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (o->action == ACT_LOAD && !o->kernel)
+		return usage_error("-%c needs the KERNEL to load", o->crash ? 'p' : 'l');
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct kexec_opts o;
+	struct kexec_ctx c = { .o = &o };
+	int r;
+
+	r = parse_args(argc, argv, &o);
+	if (r > 0)
+		return EXIT_OK;
+	if (r < 0)
+		return -r;
+
+	r = kx_sysroot_init(&c.sysroot, o.sysroot);
+	if (r < 0) {
+		fprintf(stderr, PROG ": --sysroot=%s: %s\n", o.sysroot, strerror(-r));
+		return EXIT_USAGE;
+	}
+	kx_syscall_init(&c.sysroot);
+	/* another machine's /proc and /sys cannot guide a load into this kernel */
+	if (c.sysroot.root[0] && !o.dry_run && !kx_syscall_fake() &&
+	    (o.action == ACT_LOAD || o.action == ACT_UNLOAD || o.action == ACT_EXEC)) {
+		usage_error("--sysroot describes another machine: with -l, -p, -u and -e it needs "
+			    "--dry-run");
+		return EXIT_USAGE;
+	}
+	kx_kexec_sys_read(&c.sysroot, &c.sys);
+	c.arch = kx_arch_find(c.sys.arch);
+	c.state_dir = kx_state_dir();
+	kexec_debug(&c, "kernel %s, arch %s, state dir %s%s", c.sys.osrelease[0] ?
+		    c.sys.osrelease : "?", c.sys.arch[0] ? c.sys.arch : "?", c.state_dir,
+		    kx_syscall_fake() ? ", syscalls faked (KEXEC_EXT_FAKE_SYSCALL)" : "");
+
+	if (o.action == ACT_LOAD) {
+		if (!c.arch) {
+			fprintf(stderr, PROG ": loading on %s is not supported (this kexec loads on %s)\n",
+				c.sys.arch[0] ? c.sys.arch : "this architecture", kx_arch_names());
+			return EXIT_FAIL;
+		}
+		if (o.type) {
+			bool known = false;
+
+			for (const char *const *t = c.arch->image_types; *t; t++)
+				known = known || !strcmp(*t, o.type);
+			if (!known) {
+				usage_error("unknown image type '%s' (%s: %s)", o.type, c.arch->name,
+					    c.arch->image_types[0]);
+				return EXIT_USAGE;
+			}
+		}
+	}
+
+	switch (o.action) {
+	case ACT_LOAD: r = kexec_do_load(&c); break;
+	case ACT_UNLOAD: r = kexec_do_unload(&c); break;
+	case ACT_EXEC: r = kexec_do_exec(&c); break;
+	case ACT_STATUS: r = kexec_do_status(&c); break;
+	case ACT_PRINT_CKR: r = kexec_do_print_ckr(&c); break;
+	default: r = EXIT_FAIL; break;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, PROG ": write error on standard output\n");
+		return EXIT_FAIL;
+	}
+	return r;
+}

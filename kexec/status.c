@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* -S/--status and --print-ckr-size: what is loaded and what is reserved, from /sys and /proc. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "crashmem.h"
+#include "output.h"
+#include "state.h"
+#include "units.h"
+
+#include "kexec.h"
+
+static void json_tri(struct kx_json *j, const char *key, int v)
+{
+	if (v == KX_TRI_UNKNOWN)
+		kx_json_null(j, key);
+	else
+		kx_json_u64(j, key, (uint64_t)v);
+}
+
+static void json_record(struct kx_json *j, const struct kx_crash_record *rec)
+{
+	kx_json_object_begin(j, "recorded_load");
+	kx_json_i64(j, "time", rec->time);
+	kx_json_string(j, "syscall", rec->syscall);
+	kx_json_u64(j, "flags", rec->flags);
+	kx_json_string(j, "kernel", rec->kernel);
+	kx_json_string(j, "initrd", rec->initrd);
+	kx_json_string(j, "command_line", rec->cmdline);
+	kx_json_array_begin(j, "argv");
+	for (size_t i = 0; i < rec->argc; i++)
+		kx_json_string(j, NULL, rec->argv[i]);
+	kx_json_array_end(j);
+	kx_json_object_end(j);
+}
+
+int kexec_do_status(struct kexec_ctx *c)
+{
+	const struct kexec_opts *o = c->o;
+	const struct kx_kexec_sys *k = &c->sys;
+	int loaded = o->crash ? k->crash_loaded : k->kexec_loaded;
+	struct kx_crash_record rec;
+	bool have_rec = false;
+	struct kx_err e;
+	char text[640];
+
+	if (loaded == KX_TRI_UNKNOWN)
+		fprintf(stderr, PROG ": cannot tell whether a %s kernel is loaded: "
+			"/sys/kernel/%s is missing (a kernel without %s support); reporting \"not "
+			"loaded\"\n", o->crash ? "crash" : "kexec",
+			o->crash ? "kexec_crash_loaded" : "kexec_loaded",
+			o->crash ? "kdump (CONFIG_CRASH_DUMP)" : "kexec (CONFIG_KEXEC_CORE)");
+	if (o->crash) {
+		int r;
+
+		kx_err_clear(&e);
+		r = kx_state_read(c->state_dir, &rec, &e);
+		have_rec = r == 0;
+		if (r < 0 && r != -ENOENT)
+			kexec_warn("%s", kx_err_text(&e, text, sizeof(text)));
+	}
+	if (o->debug) {
+		fprintf(stderr, PROG ": %s kernel %s\n", o->crash ? "crash" : "kexec",
+			loaded == 1 ? "loaded" : "not loaded");
+		if (o->crash && k->has_crash_size)
+			fprintf(stderr, PROG ": kexec_crash_size %llu\n",
+				(unsigned long long)k->crash_size);
+		if (o->crash && have_rec)
+			fprintf(stderr, PROG ": recorded load: %s %s, flags %#llx\n", rec.syscall,
+				rec.kernel, (unsigned long long)rec.flags);
+	}
+	if (o->json) {
+		struct kx_json j;
+
+		kx_json_init(&j, stdout);
+		kx_json_object_begin(&j, NULL);
+		kx_json_string(&j, "image", o->crash ? "crash" : "normal");
+		if (loaded == KX_TRI_UNKNOWN)
+			kx_json_null(&j, "loaded");
+		else
+			kx_json_bool(&j, "loaded", loaded == 1);
+		if (o->crash) {
+			if (k->has_crash_size)
+				kx_json_u64(&j, "kexec_crash_size", k->crash_size);
+			else
+				kx_json_null(&j, "kexec_crash_size");
+			if (k->has_elfcorehdr_size)
+				kx_json_u64(&j, "crash_elfcorehdr_size", k->elfcorehdr_size);
+			else
+				kx_json_null(&j, "crash_elfcorehdr_size");
+			kx_json_object_begin(&j, "crash_hotplug");
+			json_tri(&j, "memory", k->mem_crash_hotplug);
+			json_tri(&j, "cpu", k->cpu_crash_hotplug);
+			kx_json_object_end(&j);
+			if (have_rec)
+				json_record(&j, &rec);
+			else
+				kx_json_null(&j, "recorded_load");
+		}
+		kx_json_object_end(&j);
+	}
+	if (have_rec)
+		kx_crash_record_free(&rec);
+	/* kexec-tools' codes: 1 loaded, 0 not loaded */
+	return loaded == 1 ? 1 : 0;
+}
+
+int kexec_do_print_ckr(struct kexec_ctx *c)
+{
+	const struct kx_kexec_sys *k = &c->sys;
+	struct kx_crashmem mem = { .main = -1 };
+	struct kx_iomem iomem;
+	bool from_iomem = false;
+	uint64_t total = 0;
+	struct kx_err e;
+	char text[640], b[32];
+	int r;
+
+	kx_err_clear(&e);
+	r = kx_read_iomem(&c->sysroot, &iomem, &e);
+	if (r == 0) {
+		r = kx_crashmem_build(&iomem, NULL, NULL, &mem, &e);
+		kx_iomem_free(&iomem);
+	}
+	if (r == 0) {
+		from_iomem = true;
+		total = mem.crash_total;
+	} else if (k->has_crash_size) {
+		/* addresses hidden (not root): the size alone is still in sysfs */
+		kexec_debug(c, "%s; using kexec_crash_size", kx_err_text(&e, text, sizeof(text)));
+		total = k->crash_size;
+	} else {
+		fprintf(stderr, PROG ": %s\n", kx_err_text(&e, text, sizeof(text)));
+		if (c->o->json)
+			kx_out_json_error(stdout, NULL, &e);
+		return EXIT_FAIL;
+	}
+
+	if (c->o->json) {
+		struct kx_json j;
+
+		kx_json_init(&j, stdout);
+		kx_json_object_begin(&j, NULL);
+		kx_json_object_begin(&j, "crash_kernel");
+		kx_json_u64(&j, "total", total);
+		if (k->has_crash_size)
+			kx_json_u64(&j, "kexec_crash_size", k->crash_size);
+		else
+			kx_json_null(&j, "kexec_crash_size");
+		kx_json_array_begin(&j, "ranges");
+		for (size_t i = 0; from_iomem && i < mem.ncrash; i++) {
+			kx_json_object_begin(&j, NULL);
+			kx_json_u64(&j, "start", mem.crash[i].start);
+			kx_json_u64(&j, "end", mem.crash[i].end);
+			kx_json_u64(&j, "size", mem.crash[i].end - mem.crash[i].start + 1);
+			kx_json_string(&j, "role", kx_crash_role_name(mem.crash[i].role));
+			kx_json_object_end(&j);
+		}
+		kx_json_array_end(&j);
+		kx_json_object_end(&j);
+		kx_json_object_end(&j);
+	} else {
+		/* kexec-tools prints the size in bytes and nothing else */
+		printf("%llu\n", (unsigned long long)total);
+		for (size_t i = 0; c->o->debug && from_iomem && i < mem.ncrash; i++)
+			printf("%#llx-%#llx %s (%s)\n", (unsigned long long)mem.crash[i].start,
+			       (unsigned long long)mem.crash[i].end,
+			       kx_format_size(mem.crash[i].end - mem.crash[i].start + 1, b, sizeof(b)),
+			       kx_crash_role_name(mem.crash[i].role));
+	}
+	if (from_iomem)
+		kx_crashmem_free(&mem);
+	return EXIT_OK;
+}

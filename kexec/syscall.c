@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/reboot.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "kexec.h"
+#include "strutil.h"
+#include "syscall.h"
+
+static struct {
+	const struct kx_sysroot *sysroot;
+	const char *log;                /* fake mode when set */
+	const char *results;            /* KEXEC_EXT_FAKE_ERRNO */
+	unsigned calls;
+} seam;
+
+void kx_syscall_init(const struct kx_sysroot *sysroot)
+{
+	const char *log = getenv("KEXEC_EXT_FAKE_SYSCALL");
+
+	seam.sysroot = sysroot;
+	seam.log = log && log[0] == '/' ? log : NULL;
+	seam.results = getenv("KEXEC_EXT_FAKE_ERRNO");
+	seam.calls = 0;
+}
+
+bool kx_syscall_fake(void)
+{
+	return seam.log != NULL;
+}
+
+/* errno for a name ("EBUSY") or a number ("16"); 0 for "0", "ok" or an unknown word. */
+static int errno_from(const char *s, size_t n)
+{
+	char word[32];
+	char *end;
+	long v;
+
+	if (n == 0 || n >= sizeof(word))
+		return 0;
+	memcpy(word, s, n);
+	word[n] = '\0';
+	v = strtol(word, &end, 10);
+	if (!*end)
+		return v > 0 && v < 4096 ? (int)v : 0;
+	for (int e = 1; e < 200; e++) {
+		const char *name = strerrorname_np(e);
+
+		if (name && !strcmp(name, word))
+			return e;
+	}
+	return 0;
+}
+
+/* The fake's result for this call: the next entry of KEXEC_EXT_FAKE_ERRNO. */
+static int next_result(void)
+{
+	const char *p = seam.results;
+	unsigned i = 0;
+
+	while (p && *p) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (i++ == seam.calls) {
+			seam.calls++;
+			return -errno_from(p, n);
+		}
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	seam.calls++;
+	return 0;
+}
+
+static void fd_path(int fd, char *buf, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	if (fd < 0) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, size - 1);
+	if (n < 0)
+		snprintf(buf, size, "fd%d", fd);
+	else
+		buf[n] = '\0';
+}
+
+static void fake_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fake_log(const char *fmt, ...)
+{
+	FILE *fp = fopen(seam.log, "ae");
+	va_list ap;
+
+	if (!fp)
+		return;
+	va_start(ap, fmt);
+	vfprintf(fp, fmt, ap);
+	va_end(ap);
+	fclose(fp);
+}
+
+/* The kernel's side of the fake: its "loaded" attribute in the sysroot. */
+static void fake_set_loaded(bool crash, int value)
+{
+	char path[PATH_MAX];
+	FILE *fp;
+
+	if (!seam.sysroot || !seam.sysroot->root[0])
+		return;
+	if (!kx_sysroot_path(seam.sysroot, crash ? "/sys/kernel/kexec_crash_loaded"
+						 : "/sys/kernel/kexec_loaded", path, sizeof(path)))
+		return;
+	fp = fopen(path, "we");
+	if (!fp)
+		return;
+	fprintf(fp, "%d\n", value);
+	fclose(fp);
+}
+
+static const char *result_name(int r, char *buf, size_t size)
+{
+	return r == 0 ? "0" : kexec_errno_name(-r, buf, size);
+}
+
+int kx_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline,
+			   unsigned long cmdline_len, unsigned long flags)
+{
+	bool crash = flags & KX_KEXEC_FILE_ON_CRASH, unload = flags & KX_KEXEC_FILE_UNLOAD;
+
+	if (seam.log) {
+		char kpath[PATH_MAX], ipath[PATH_MAX], name[32];
+		size_t n = cmdline ? strlen(cmdline) : 0;
+		char *esc = malloc(4 * n + 1);
+		int r = next_result();
+
+		fd_path(kernel_fd, kpath, sizeof(kpath));
+		fd_path(initrd_fd, ipath, sizeof(ipath));
+		if (esc)
+			kx_escape(cmdline ? cmdline : "", n, esc, 4 * n + 1);
+		fake_log("kexec_file_load kernel=%s initrd=%s cmdline_len=%lu flags=%#lx "
+			 "cmdline=%s -> %s\n", kpath, ipath, cmdline_len, flags, esc ? esc : "?",
+			 result_name(r, name, sizeof(name)));
+		free(esc);
+		if (r == 0)
+			fake_set_loaded(crash, !unload);
+		else if (crash && !unload && r != -EPERM && r != -EBUSY)
+			fake_set_loaded(true, 0);       /* the old image was dropped first */
+		return r;
+	}
+#ifdef SYS_kexec_file_load
+	if (syscall(SYS_kexec_file_load, kernel_fd, initrd_fd, cmdline_len, cmdline, flags) == 0)
+		return 0;
+	return -errno;
+#else
+	(void)kernel_fd, (void)initrd_fd, (void)cmdline, (void)cmdline_len, (void)crash,
+		(void)unload;
+	return -ENOSYS;
+#endif
+}
+
+int kx_sys_kexec_load_unload(unsigned long flags)
+{
+	if (seam.log) {
+		char name[32];
+		int r = next_result();
+
+		fake_log("kexec_load nr_segments=0 flags=%#lx -> %s\n", flags,
+			 result_name(r, name, sizeof(name)));
+		if (r == 0)
+			fake_set_loaded(flags & KX_KEXEC_ON_CRASH, 0);
+		return r;
+	}
+	if (syscall(SYS_kexec_load, 0UL, 0UL, NULL, flags) == 0)
+		return 0;
+	return -errno;
+}
+
+int kx_sys_reboot_kexec(void)
+{
+	if (seam.log) {
+		char name[32];
+		int r = next_result();
+
+		fake_log("reboot LINUX_REBOOT_CMD_KEXEC -> %s\n", result_name(r, name, sizeof(name)));
+		return r;
+	}
+	syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_KEXEC, NULL);
+	return -errno;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KX_KEXEC_SYSCALL_H
+#define KX_KEXEC_SYSCALL_H
+/*
+ * The one seam between the loader and the kernel: every kexec_file_load, kexec_load and
+ * reboot(LINUX_REBOOT_CMD_KEXEC) goes through here, so --dry-run stops before these calls and
+ * tests can replace them.
+ *
+ * Test fake: with KEXEC_EXT_FAKE_SYSCALL=LOGFILE set, no syscall is made.  Each call appends one
+ * line describing it to LOGFILE and returns the next result from KEXEC_EXT_FAKE_ERRNO (a comma
+ * list of errno names or numbers, 0 for success; past its end, success).  With a --sysroot the
+ * fake also plays the kernel's part in the sysroot's /sys/kernel/kexec_crash_loaded and
+ * kexec_loaded: a successful load writes 1, an unload 0, and a failed crash load 0 unless it
+ * failed before the kernel dropped the old image (EPERM, EBUSY).  Only for tests: the variable
+ * is ignored unless it names an absolute path.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sysroot.h"
+
+void kx_syscall_init(const struct kx_sysroot *sysroot);
+bool kx_syscall_fake(void);
+
+/* 0 or -errno.  initrd_fd -1 with KEXEC_FILE_NO_INITRAMFS; cmdline_len counts the NUL. */
+int kx_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline,
+			   unsigned long cmdline_len, unsigned long flags);
+
+/* kexec_load(0, 0, NULL, flags): unload the normal or crash image. */
+int kx_sys_kexec_load_unload(unsigned long flags);
+
+/* reboot(LINUX_REBOOT_CMD_KEXEC): returns only on failure (or from the fake). */
+int kx_sys_reboot_kexec(void);
+
+#endif

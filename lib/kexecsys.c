@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <ctype.h>
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "kexecsys.h"
+
+#define IOMEM_MAX_BYTES (64u << 20)
+
+/* Read a whole file under the sysroot into a new NUL-terminated buffer of fewer than `max` bytes. */
+static int read_all(const struct kx_sysroot *s, const char *path, size_t max, char **ret,
+		    size_t *ret_len, struct kx_err *err)
+{
+	size_t len = 0, cap = max + 1 < 65536 ? max + 1 : 65536;
+	char *buf;
+	int fd, r = 0;
+
+	fd = kx_sysroot_open(s, path, O_RDONLY);
+	if (fd < 0)
+		return kx_err_set(err, fd, "cannot open %s: %s", path, strerror(-fd));
+	buf = malloc(cap);
+	if (!buf) {
+		close(fd);
+		return kx_err_set(err, -ENOMEM, "out of memory reading %s", path);
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap - 1) {
+			size_t ncap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
+			char *nb;
+
+			if (cap >= max + 1) {
+				r = kx_err_set(err, -EFBIG, "%s is larger than %zu bytes", path, max);
+				break;
+			}
+			nb = realloc(buf, ncap);
+			if (!nb) {
+				r = kx_err_set(err, -ENOMEM, "out of memory reading %s", path);
+				break;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = kx_err_set(err, -errno, "cannot read %s: %s", path, strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	buf[len] = '\0';
+	*ret = buf;
+	*ret_len = len;
+	return 0;
+}
+
+static int read_int(const struct kx_sysroot *s, const char *path, int base, uint64_t *ret)
+{
+	return kx_sysroot_read_u64(s, path, base, ret);
+}
+
+/* The 2025+ /sys/kernel/kexec/NAME, else the old /sys/kernel/OLDNAME. */
+static int read_kexec_attr(const struct kx_sysroot *s, const char *name, const char *oldname,
+			   uint64_t *ret)
+{
+	char path[128];
+	int r;
+
+	snprintf(path, sizeof(path), "/sys/kernel/kexec/%s", name);
+	r = read_int(s, path, 10, ret);
+	if (r == -ENOENT || r == -ENOTDIR) {
+		snprintf(path, sizeof(path), "/sys/kernel/%s", oldname);
+		r = read_int(s, path, 10, ret);
+	}
+	return r;
+}
+
+static int tri(int r, uint64_t v)
+{
+	return r < 0 ? KX_TRI_UNKNOWN : v != 0;
+}
+
+static void read_text_line(const struct kx_sysroot *s, const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (kx_sysroot_read(s, path, buf, size, &len) < 0) {
+		buf[0] = '\0';
+		return;
+	}
+	while (len && isspace((unsigned char)buf[len - 1]))
+		buf[--len] = '\0';
+}
+
+static long long read_limit(const struct kx_sysroot *s, const char *path)
+{
+	char buf[32];
+	char *end;
+	long long v;
+
+	read_text_line(s, path, buf, sizeof(buf));
+	if (!buf[0])
+		return -2;
+	errno = 0;
+	v = strtoll(buf, &end, 10);
+	if (errno || *end || v < -1)
+		return -2;
+	return v;
+}
+
+void kx_kexec_sys_read(const struct kx_sysroot *s, struct kx_kexec_sys *k)
+{
+	uint64_t v = 0;
+	char buf[128];
+	int r;
+
+	memset(k, 0, sizeof(*k));
+	read_text_line(s, "/proc/sys/kernel/osrelease", k->osrelease, sizeof(k->osrelease));
+	if (sscanf(k->osrelease, "%u.%u", &k->kver_major, &k->kver_minor) != 2)
+		k->kver_major = k->kver_minor = 0;
+	read_text_line(s, "/proc/sys/kernel/arch", k->arch, sizeof(k->arch));
+	if (!k->arch[0] && !s->root[0]) {
+		struct utsname u;
+
+		if (uname(&u) == 0)
+			snprintf(k->arch, sizeof(k->arch), "%s", u.machine);
+	}
+
+	r = read_kexec_attr(s, "loaded", "kexec_loaded", &v);
+	k->kexec_loaded = tri(r, v);
+	r = read_kexec_attr(s, "crash_loaded", "kexec_crash_loaded", &v);
+	k->crash_loaded = tri(r, v);
+	r = read_kexec_attr(s, "crash_size", "kexec_crash_size", &v);
+	k->has_crash_size = r == 0;
+	k->crash_size = r == 0 ? v : 0;
+	r = read_kexec_attr(s, "crash_elfcorehdr_size", "crash_elfcorehdr_size", &v);
+	k->has_elfcorehdr_size = r == 0;
+	k->elfcorehdr_size = r == 0 ? v : 0;
+	r = read_int(s, "/sys/devices/system/memory/crash_hotplug", 10, &v);
+	k->mem_crash_hotplug = tri(r, v);
+	r = read_int(s, "/sys/devices/system/cpu/crash_hotplug", 10, &v);
+	k->cpu_crash_hotplug = tri(r, v);
+	r = read_int(s, "/proc/sys/kernel/kexec_load_disabled", 10, &v);
+	k->kexec_load_disabled = tri(r, v);
+	k->load_limit_panic = read_limit(s, "/proc/sys/kernel/kexec_load_limit_panic");
+	k->load_limit_reboot = read_limit(s, "/proc/sys/kernel/kexec_load_limit_reboot");
+
+	/* "none [integrity] confidentiality": the bracketed one is active */
+	read_text_line(s, "/sys/kernel/security/lockdown", buf, sizeof(buf));
+	{
+		char *lb = strchr(buf, '['), *rb = lb ? strchr(lb, ']') : NULL;
+
+		if (lb && rb && (size_t)(rb - lb - 1) < sizeof(k->lockdown)) {
+			memcpy(k->lockdown, lb + 1, (size_t)(rb - lb - 1));
+			k->lockdown[rb - lb - 1] = '\0';
+		}
+	}
+}
+
+bool kx_kver_at_least(const struct kx_kexec_sys *k, unsigned major, unsigned minor)
+{
+	if (!k->kver_major)
+		return false;
+	return k->kver_major > major || (k->kver_major == major && k->kver_minor >= minor);
+}
+
+int kx_read_iomem(const struct kx_sysroot *s, struct kx_iomem *ret, struct kx_err *err)
+{
+	char *text;
+	size_t len;
+	int r;
+
+	r = read_all(s, "/proc/iomem", IOMEM_MAX_BYTES, &text, &len, err);
+	if (r < 0)
+		return r;
+	r = kx_iomem_parse(text, len, ret, err);
+	free(text);
+	return r;
+}
+
+static int cmp_cpu(const void *a, const void *b)
+{
+	const struct kx_crash_cpu *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* "cpu" followed by decimal digits only, N < KX_CRASH_MAX_CPUS * 16 */
+static bool cpu_dir_name(const char *name, unsigned *ret)
+{
+	unsigned long v;
+	char *end;
+
+	if (strncmp(name, "cpu", 3) || !isdigit((unsigned char)name[3]))
+		return false;
+	errno = 0;
+	v = strtoul(name + 3, &end, 10);
+	if (errno || *end || v > 1000000)
+		return false;
+	*ret = (unsigned)v;
+	return true;
+}
+
+int kx_read_crash_cpus(const struct kx_sysroot *s, struct kx_crash_cpu **ret, size_t *ret_n,
+		       struct kx_err *err)
+{
+	const char *cpudir = "/sys/devices/system/cpu";
+	struct kx_crash_cpu *cpus = NULL;
+	size_t n = 0, cap = 0, missing = 0;
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if (!kx_sysroot_path(s, cpudir, path, sizeof(path)))
+		return kx_err_set(err, -ENAMETOOLONG, "sysroot path too long");
+	d = opendir(path);
+	if (!d)
+		return kx_err_set(err, -errno, "cannot read %s: %s", cpudir, strerror(errno));
+	while ((de = readdir(d))) {
+		struct kx_crash_cpu c = { 0 };
+		char p[128];
+
+		if (!cpu_dir_name(de->d_name, &c.id))
+			continue;
+		snprintf(p, sizeof(p), "%s/%.16s/crash_notes", cpudir, de->d_name);
+		r = read_int(s, p, 16, &c.notes_addr);
+		if (r == -ENOENT) {
+			missing++;
+			r = 0;
+			continue;
+		}
+		if (r < 0) {
+			r = kx_err_set(err, r, "cannot read %s: %s", p, r == -EINVAL ?
+				       "not a hex address" : strerror(-r));
+			break;
+		}
+		snprintf(p, sizeof(p), "%s/%.16s/crash_notes_size", cpudir, de->d_name);
+		r = read_int(s, p, 10, &c.notes_size);
+		if (r < 0) {
+			r = kx_err_set(err, r, "cannot read %s: %s", p, r == -EINVAL ?
+				       "not a decimal size" : strerror(-r));
+			break;
+		}
+		if (c.notes_size == 0 || c.notes_size > (1u << 20) || c.notes_addr == 0) {
+			r = kx_err_set(err, -EBADMSG, "%s/%s: crash_notes at %#llx of %llu bytes is "
+				       "not a note buffer", cpudir, de->d_name,
+				       (unsigned long long)c.notes_addr,
+				       (unsigned long long)c.notes_size);
+			break;
+		}
+		if (n == cap) {
+			struct kx_crash_cpu *nc;
+
+			if (n >= KX_CRASH_MAX_CPUS) {
+				r = kx_err_set(err, -EBADMSG, "%s: more than %u CPUs with crash_notes",
+					       cpudir, KX_CRASH_MAX_CPUS);
+				break;
+			}
+			cap = cap ? cap * 2 : 16;
+			nc = realloc(cpus, cap * sizeof(*nc));
+			if (!nc) {
+				r = kx_err_set(err, -ENOMEM, "out of memory");
+				break;
+			}
+			cpus = nc;
+		}
+		cpus[n++] = c;
+	}
+	closedir(d);
+	if (r == 0 && n == 0)
+		r = kx_err_set(err, -ENOENT, "no CPU in %s has crash_notes (%zu CPUs without): the "
+			       "kernel has no kdump support (CONFIG_CRASH_DUMP)", cpudir, missing);
+	if (r < 0) {
+		free(cpus);
+		return r;
+	}
+	qsort(cpus, n, sizeof(*cpus), cmp_cpu);
+	*ret = cpus;
+	*ret_n = n;
+	return 0;
+}
+
+int kx_read_possible_cpus(const struct kx_sysroot *s, unsigned *ret, struct kx_err *err)
+{
+	char buf[4096], *p, *tok, *save = NULL;
+	unsigned long total = 0;
+	int r;
+
+	r = kx_sysroot_read(s, "/sys/devices/system/cpu/possible", buf, sizeof(buf), NULL);
+	if (r < 0)
+		return kx_err_set(err, r, "cannot read /sys/devices/system/cpu/possible: %s",
+				  strerror(-r));
+	buf[strcspn(buf, "\n")] = '\0';
+	for (p = buf; (tok = strtok_r(p, ",", &save)); p = NULL) {
+		unsigned long a, b;
+		char *end;
+
+		errno = 0;
+		a = strtoul(tok, &end, 10);
+		b = a;
+		if (*end == '-')
+			b = strtoul(end + 1, &end, 10);
+		if (errno || *end || end == tok || b < a || b >= KX_CRASH_MAX_CPUS)
+			return kx_err_set(err, -EBADMSG, "/sys/devices/system/cpu/possible: \"%.40s\" is "
+					  "not a CPU list below %u", tok, KX_CRASH_MAX_CPUS);
+		total += b - a + 1;
+	}
+	if (!total || total > KX_CRASH_MAX_CPUS)
+		return kx_err_set(err, -EBADMSG, "/sys/devices/system/cpu/possible lists %lu CPUs",
+				  total);
+	*ret = (unsigned)total;
+	return 0;
+}
+
+int kx_read_vmcoreinfo(const struct kx_sysroot *s, uint64_t *ret_addr, uint64_t *ret_size,
+		       struct kx_err *err)
+{
+	unsigned long long addr, size;
+	char buf[128], extra;
+	int r;
+
+	r = kx_sysroot_read(s, "/sys/kernel/vmcoreinfo", buf, sizeof(buf), NULL);
+	if (r < 0)
+		return kx_err_set(err, r, "cannot read /sys/kernel/vmcoreinfo: %s", strerror(-r));
+	if (sscanf(buf, "%llx %llx %c", &addr, &size, &extra) != 2 || !addr || !size ||
+	    size > (1u << 20))
+		return kx_err_set(err, -EBADMSG, "/sys/kernel/vmcoreinfo: expected \"ADDR SIZE\" in "
+				  "hex, got \"%.40s\"", buf);
+	*ret_addr = addr;
+	*ret_size = size;
+	return 0;
+}
+
+int kx_read_kallsyms(const struct kx_sysroot *s, const char *const *names, uint64_t *values,
+		     bool *found, size_t n, struct kx_err *err)
+{
+	char path[PATH_MAX], *line = NULL;
+	size_t cap = 0, left = n;
+	bool all_zero = true;
+	FILE *fp;
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++)
+		found[i] = false;
+	if (!kx_sysroot_path(s, "/proc/kallsyms", path, sizeof(path)))
+		return kx_err_set(err, -ENAMETOOLONG, "sysroot path too long");
+	fp = fopen(path, "re");
+	if (!fp)
+		return kx_err_set(err, -errno, "cannot open /proc/kallsyms: %s", strerror(errno));
+	while (left && getline(&line, &cap, fp) > 0) {
+		unsigned long long addr;
+		char type, name[256];
+
+		/* core kernel symbols only: "ADDR T name"; module symbols carry "[mod]" */
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 || strchr(line, '['))
+			continue;
+		if (addr)
+			all_zero = false;
+		for (size_t i = 0; i < n; i++) {
+			if (!found[i] && !strcmp(name, names[i])) {
+				found[i] = true;
+				values[i] = addr;
+				left--;
+			}
+		}
+	}
+	if (ferror(fp))
+		r = kx_err_set(err, -EIO, "error reading /proc/kallsyms");
+	free(line);
+	fclose(fp);
+	if (r == 0 && all_zero && left < n)
+		r = kx_err_set(err, -EACCES, "/proc/kallsyms shows every address as 0 "
+			       "(kernel.kptr_restrict, or not root): run as root");
+	return r;
+}
+
+static uint64_t get(const unsigned char *p, unsigned bytes, bool big)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < bytes; i++)
+		v |= (uint64_t)p[i] << (big ? 8 * (bytes - 1 - i) : 8 * i);
+	return v;
+}
+
+int kx_read_page_offset(const struct kx_sysroot *s, uint64_t *ret, struct kx_err *err)
+{
+	unsigned char eh[64], *ph = NULL;
+	uint64_t phoff, best_vaddr = UINT64_MAX, best = 0;
+	unsigned phnum, phentsize;
+	bool big;
+	int fd, r = 0;
+	ssize_t got;
+
+	fd = kx_sysroot_open(s, "/proc/kcore", O_RDONLY);
+	if (fd < 0)
+		return kx_err_set(err, fd, "cannot open /proc/kcore: %s", strerror(-fd));
+	got = pread(fd, eh, sizeof(eh), 0);
+	if (got != (ssize_t)sizeof(eh) || memcmp(eh, ELFMAG, SELFMAG) || eh[EI_CLASS] != ELFCLASS64 ||
+	    (eh[EI_DATA] != ELFDATA2LSB && eh[EI_DATA] != ELFDATA2MSB)) {
+		r = kx_err_set(err, -EBADMSG, "/proc/kcore is not an ELF64 core file");
+		goto out;
+	}
+	big = eh[EI_DATA] == ELFDATA2MSB;
+	phoff = get(eh + 32, 8, big);
+	phentsize = (unsigned)get(eh + 54, 2, big);
+	phnum = (unsigned)get(eh + 56, 2, big);
+	if (phentsize != 56 || phnum == 0 || phoff > (1u << 20)) {
+		r = kx_err_set(err, -EBADMSG, "/proc/kcore: unexpected program header table "
+			       "(%u entries of %u bytes at %llu)", phnum, phentsize,
+			       (unsigned long long)phoff);
+		goto out;
+	}
+	ph = malloc((size_t)phnum * 56);
+	if (!ph) {
+		r = kx_err_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	got = pread(fd, ph, (size_t)phnum * 56, (off_t)phoff);
+	if (got != (ssize_t)phnum * 56) {
+		r = kx_err_set(err, -EBADMSG, "/proc/kcore: program headers truncated");
+		goto out;
+	}
+	for (unsigned i = 0; i < phnum; i++) {
+		const unsigned char *p = ph + (size_t)i * 56;
+		uint64_t vaddr = get(p + 16, 8, big), paddr = get(p + 24, 8, big);
+
+		/* RAM (and kernel text) have a physical address; vmalloc and vmemmap have -1 */
+		if (get(p, 4, big) != PT_LOAD || paddr == UINT64_MAX || vaddr < paddr)
+			continue;
+		if (vaddr < best_vaddr) {
+			best_vaddr = vaddr;
+			best = vaddr - paddr;
+		}
+	}
+	if (best_vaddr == UINT64_MAX)
+		r = kx_err_set(err, -ENODATA, "/proc/kcore has no segment with a physical address");
+	else
+		*ret = best;
+out:
+	free(ph);
+	close(fd);
+	return r;
+}
+
+int kx_read_crash_cma(const struct kx_sysroot *s, struct kx_ranges *ret, struct kx_err *err)
+{
+	char *text, *p, *line;
+	size_t len;
+	int r;
+
+	r = read_all(s, "/sys/kernel/kexec/crash_cma_ranges", 1u << 20, &text, &len, err);
+	if (r == -ENOENT || r == -ENOTDIR) {
+		kx_err_clear(err);
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	for (p = text; (line = strsep(&p, "\n"));) {
+		unsigned long long a, b;
+		char extra;
+
+		if (!*line)
+			continue;
+		if (sscanf(line, "%llx-%llx %c", &a, &b, &extra) != 2 || a > b) {
+			r = kx_err_set(err, -EBADMSG, "/sys/kernel/kexec/crash_cma_ranges: expected "
+				       "\"START-END\" in hex, got \"%.40s\"", line);
+			break;
+		}
+		r = kx_ranges_add(ret, a, b);
+		if (r < 0) {
+			r = kx_err_set(err, r, "too many crash CMA ranges");
+			break;
+		}
+	}
+	free(text);
+	return r;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KX_STATE_H
+#define KX_STATE_H
+/*
+ * The saved crash load: after every successful `kexec -p` the loader records how the crash kernel
+ * in place was loaded, so that kexec-hotplug can re-register exactly that load and kexec itself
+ * can restore it when the kernel rejects a later load (a crash load is not atomic: the kernel
+ * drops the old image before it builds the new one).
+ *
+ * The state directory is $KEXEC_STATE_DIR, else /run/kexec.  It holds `crash-load` (the record,
+ * written atomically) and `lock` (flock'ed by whoever loads, unloads or re-registers).
+ *
+ * Record format, one "key value" per line, values escaped as kx_escape() does (printable ASCII
+ * as is, "\\" and "\xNN" for the rest), unknown keys ignored:
+ *   version 1
+ *   time 1732147200                 seconds since the epoch
+ *   syscall kexec_file_load         or kexec_load
+ *   flags 0x2                       the flags the syscall was given
+ *   kernel /boot/vmlinuz-6.12...    absolute paths
+ *   initrd /boot/initrd.img-...     (absent: no initrd)
+ *   cmdline root=... irqpoll ...    the command line passed to the kernel
+ *   cwd /root                       the working directory argv's relative paths refer to
+ *   arg kexec                       argv, one line per argument, in order
+ *   arg -p
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define KX_STATE_DIR_DEFAULT "/run/kexec"
+#define KX_STATE_RECORD "crash-load"
+#define KX_STATE_MAX_ARGS 4096
+
+struct kx_crash_record {
+	long long time;
+	char syscall[32];
+	uint64_t flags;
+	char *kernel;
+	char *initrd;                   /* NULL: none */
+	char *cmdline;
+	char *cwd;
+	char **argv;
+	size_t argc;
+};
+
+/* $KEXEC_STATE_DIR or the default. */
+const char *kx_state_dir(void);
+
+/* Pure: the record as text (new string), and back.  Parse: -EBADMSG naming the line. */
+int kx_crash_record_format(const struct kx_crash_record *rec, char **ret, struct kx_err *err);
+int kx_crash_record_parse(const char *text, size_t len, struct kx_crash_record *ret,
+			  struct kx_err *err);
+void kx_crash_record_free(struct kx_crash_record *rec);
+
+/* Create the directory (0755, parents must exist) if needed and take the lock; *ret_fd keeps
+ * it until closed. */
+int kx_state_lock(const char *dir, int *ret_fd, struct kx_err *err);
+
+/* Write atomically (temporary file + rename, synced); read (-ENOENT: no record); remove. */
+int kx_state_write(const char *dir, const struct kx_crash_record *rec, struct kx_err *err);
+int kx_state_read(const char *dir, struct kx_crash_record *ret, struct kx_err *err);
+int kx_state_remove(const char *dir, struct kx_err *err);
+
+#endif
