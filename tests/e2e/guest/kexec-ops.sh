@@ -8,6 +8,7 @@ echo "FIRST_START kver=$(uname -r) ncpus=$(grep -c ^processor /proc/cpuinfo) kex
 ram_ranges
 cmdline="console=ttyS0 irqpoll nr_cpus=1 reset_devices acpi_no_memhotplug panic=-1 kx_test=capture"
 load() { "$kexec" -p -s /boot/vmlinuz --initrd=/boot/capture.cpio.gz --append="$cmdline" "$@"; }
+load_big() { "$kexec" -p -s /boot/vmlinuz --initrd=/tmp/big.img --append="$cmdline" "$@"; }
 loaded() { cat /sys/kernel/kexec_crash_loaded; }
 
 load
@@ -27,10 +28,10 @@ echo "OPS_RELOAD rc=$? sysfs=$(loaded)"
 
 # an initrd larger than the whole crashkernel reservation
 dd if=/dev/zero of=/tmp/big.img bs=1M count=300 2>/dev/null
-load --initrd=/tmp/big.img 2>/tmp/refused.txt
+load_big 2>/tmp/refused.txt
 echo "OPS_REFUSED rc=$? sysfs=$(loaded)"
 sed 's/^/OPS_REFUSED_MSG /' /tmp/refused.txt
-load --initrd=/tmp/big.img --force 2>/tmp/forced.txt
+load_big --force 2>/tmp/forced.txt
 echo "OPS_FORCED rc=$? sysfs=$(loaded)"
 sed 's/^/OPS_FORCED_MSG /' /tmp/forced.txt
 rm -f /tmp/big.img
