@@ -26,8 +26,9 @@ echo "OPS_STATUS_UNLOADED rc=$? sysfs=$(loaded)"
 load
 echo "OPS_RELOAD rc=$? sysfs=$(loaded)"
 
-# an initrd larger than the whole crashkernel reservation
-dd if=/dev/zero of=/tmp/big.img bs=1M count=300 2>/dev/null
+# an initrd that with the kernel needs more than the 256 MiB reservation (220 MiB: enough, and
+# small enough that the guest, which holds it in tmpfs while the kernel reads it, does not OOM)
+dd if=/dev/zero of=/tmp/big.img bs=1M count=220 2>/dev/null
 load_big 2>/tmp/refused.txt
 echo "OPS_REFUSED rc=$? sysfs=$(loaded)"
 sed 's/^/OPS_REFUSED_MSG /' /tmp/refused.txt
