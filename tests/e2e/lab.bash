@@ -92,11 +92,12 @@ lab_initramfs() {
 	for f in $(cd "$stage" && find . -type f -perm -u+x | sed 's/^\.//'); do
 		lab_copy_bin "$root" "$stage$f" "$f"
 	done
-	# the loader: ours once it exists, Debian's until then (the scenario log says which)
+	# the loader: ours once it exists, Debian's until then (the scenario log says which);
+	# Debian's is always there as kexec-debian, the peer of the load-time benchmark
+	lab_copy_bin "$root" /usr/sbin/kexec /usr/sbin/kexec-debian
 	if [ -x "$stage/usr/sbin/kexec" ]; then
 		kexec=/usr/sbin/kexec
 	else
-		lab_copy_bin "$root" /usr/sbin/kexec /usr/sbin/kexec-debian
 		kexec=/usr/sbin/kexec-debian
 	fi
 	echo "$kexec" >"$root/etc/kx-kexec"
