@@ -6,6 +6,7 @@ kexec=$(param kx_kexec /usr/sbin/kexec)
 mode=$(param kx_mode s)
 echo "FIRST_START kver=$(uname -r) ncpus=$(grep -c ^processor /proc/cpuinfo) kexec=$kexec mode=-$mode"
 ram_ranges
+[ "$(param kx_snapshot 0)" = 1 ] && /e2e/snapshot.sh
 cmdline="console=ttyS0 irqpoll nr_cpus=1 reset_devices acpi_no_memhotplug panic=-1 kx_test=capture $(param kx_capture_extra '' | tr , ' ')"
 t0=$(up)
 "$kexec" -p -"$mode" /boot/vmlinuz --initrd=/boot/capture.cpio.gz --append="$cmdline"
