@@ -7,9 +7,9 @@ set -euo pipefail
 pkgs=(
 	# build
 	gcc make autoconf pkg-config libc6-dev
-	libelf-dev libudev-dev libfdt-dev libsmartcols-dev zlib1g-dev udev
+	libelf-dev libudev-dev libfdt-dev libsmartcols-dev zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev udev
 	# tests
-	libcmocka-dev bats bats-assert bats-support jq binutils elfutils time clang
+	libcmocka-dev bats bats-assert bats-support jq binutils elfutils time clang umockdev libumockdev-dev
 	libclang-rt-14-dev groff-base man-db git util-linux
 	# peers: compared against in tests and benchmarks, never used by the product
 	kexec-tools makedumpfile
