@@ -179,7 +179,7 @@ for ((i = 0; i < RUNS; i++)); do
 	t_catsync+=("$LAST_S")
 	rm -f "$tmp/cat.out"
 done
-echo "  vmcore-dd -x:   $(printf '%s ' "${t_x[@]}")s  ($dd_bytes bytes in $DUMPS files, each fsync'ed)"
+echo "  vmcore-dd -x:   $(printf '%s ' "${t_x[@]}")s  ($dd_bytes bytes in $DUMPS files, made durable before they appear)"
 echo "  cat > file:     $(printf '%s ' "${t_cat[@]}")s  ($vmcore_bytes bytes, left in the page cache)"
 echo "  cat + sync:     $(printf '%s ' "${t_catsync[@]}")s  (the same, then fsync)"
 rate_x="$dd_bytes / 1048576 / $(median "${t_x[@]}")"
