@@ -20,7 +20,7 @@
 
 enum kexec_exit { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
-enum kexec_action { ACT_LOAD, ACT_UNLOAD, ACT_EXEC, ACT_STATUS, ACT_PRINT_CKR };
+enum kexec_action { ACT_LOAD, ACT_UNLOAD, ACT_EXEC, ACT_STATUS, ACT_PRINT_CKR, ACT_ESTIMATE };
 
 /* -s, -c, -a */
 enum kexec_sysmode { SYSMODE_AUTO, SYSMODE_FILE, SYSMODE_KEXEC_LOAD };
@@ -44,6 +44,8 @@ struct kexec_opts {
 	bool force;
 	const char *elfcorehdr_out;
 	const char *sysroot;
+	const char *dd_spec;            /* --device-dump-budget */
+	const char *dd_conf;            /* --device-dump-conf */
 	int argc;                       /* the whole command line, for the state record */
 	char **argv;
 };

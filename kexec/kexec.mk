@@ -3,24 +3,40 @@
 # $(ARCH_OBJS) is set when the prerequisites below are read.  The crash memory model, the
 # elfcorehdr builder and friends live in lib/.
 LIB_SRCS += lib/ranges.c lib/iomem.c lib/crashmem.c lib/elfcorehdr.c lib/cmdline.c \
-            lib/segments.c lib/kexecsys.c lib/state.c
+            lib/segments.c lib/kexecsys.c lib/state.c lib/devdump.c lib/udevdev.c
 
 KEXEC_OBJS = kexec/main.o kexec/plan.o kexec/plan-print.o kexec/load.o kexec/status.o \
-             kexec/syscall.o kexec/explain.o
+             kexec/syscall.o kexec/explain.o kexec/budget.o
 PROGRAM_OBJS  += $(KEXEC_OBJS)
 SBIN_PROGRAMS += kexec/kexec
 MAN8          += man/kexec.8
+MAN5          += man/kexec-device-dump.conf.5
 UNIT_TESTS    += tests/unit/test-ranges tests/unit/test-iomem tests/unit/test-crashmem \
                  tests/unit/test-elfcorehdr tests/unit/test-cmdline tests/unit/test-segments \
-                 tests/unit/test-state tests/unit/test-arch-x86-64
+                 tests/unit/test-state tests/unit/test-arch-x86-64 tests/unit/test-devdump
 FUZZERS       += tests/fuzz/fuzz-iomem
 BENCHES       += bench/kexec-load.sh
 
 # kexec and the tests of arch code see arch/arch.h
 $(KEXEC_OBJS) tests/unit/test-arch-x86-64.o: CPPFLAGS += -I$(srcdir)/arch
 
+# the shipped device-dump.conf is read from $(sysconfdir)/kexec/; libudev enumerates devices
+kexec/budget.o kexec/main.o: CPPFLAGS += -DKX_SYSCONFDIR='"$(sysconfdir)"'
+lib/udevdev.o: CPPFLAGS += $(LIBUDEV_CFLAGS)
+
 kexec/kexec: $(KEXEC_OBJS) $(ARCH_OBJS) lib/libkx.a
-	$(CC) $(KX_LDFLAGS) -o $@ $(KEXEC_OBJS) $(ARCH_OBJS) $(KX_LIBS)
+	$(CC) $(KX_LDFLAGS) -o $@ $(KEXEC_OBJS) $(ARCH_OBJS) $(KX_LIBS) $(LIBUDEV_LIBS)
+
+install: install-device-dump-conf
+install-device-dump-conf:
+	$(MKDIR_P) $(DESTDIR)$(sysconfdir)/kexec
+	test -e $(DESTDIR)$(sysconfdir)/kexec/device-dump.conf || \
+	  $(INSTALL) -m 0644 $(srcdir)/kexec/device-dump.conf $(DESTDIR)$(sysconfdir)/kexec/
+uninstall: uninstall-device-dump-conf
+uninstall-device-dump-conf:
+	rm -f $(DESTDIR)$(sysconfdir)/kexec/device-dump.conf
+	-rmdir $(DESTDIR)$(sysconfdir)/kexec 2>/dev/null
+.PHONY: install-device-dump-conf uninstall-device-dump-conf
 
 tests/unit/test-arch-x86-64: tests/unit/test-arch-x86-64.o $(ARCH_OBJS) lib/libkx.a
 	$(CC) $(KX_LDFLAGS) -o $@ $< $(ARCH_OBJS) $(KX_LIBS) $(CMOCKA_LIBS)

@@ -6,8 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "devdump.h"
 #include "kexec.h"
+#include "plan.h"
 #include "state.h"
 #include "syscall.h"
 
@@ -16,6 +19,7 @@ static void usage(FILE *fp)
 	fputs("Usage:\n"
 	      " " PROG " [options] -l|-p KERNEL\n"
 	      " " PROG " [options] -u|-e|-S|--print-ckr-size\n"
+	      " " PROG " --estimate [options] [KERNEL]\n"
 	      "\n"
 	      "Load a kernel to boot into with kexec (-l), or the kernel that captures a crash\n"
 	      "dump (-p, kdump), with kexec-tools' options.  Everything that can be checked is\n"
@@ -32,6 +36,9 @@ static void usage(FILE *fp)
 	      "                              kernel) is loaded, 0 when not\n"
 	      "     --print-ckr-size       print the size of the crash kernel reservation in\n"
 	      "                              bytes (with -d: each range)\n"
+	      "     --estimate             print the crash kernel memory KERNEL (default\n"
+	      "                              /boot/vmlinuz-RELEASE, with its initrd) needs:\n"
+	      "                              kernel, initrd, runtime, device dumps\n"
 	      "\n"
 	      "Load options:\n"
 	      "     --initrd=FILE          the initrd (also --ramdisk)\n"
@@ -52,6 +59,12 @@ static void usage(FILE *fp)
 	      "     --elfcorehdr-out=FILE  with -p: write the ELF core header a kexec_load\n"
 	      "                              would carry, for readelf\n"
 	      "     --sysroot=DIR          read /proc and /sys under DIR\n"
+	      "     --device-dump-budget=SPEC\n"
+	      "                            with -p: memory for device dumps: auto, none, SIZE\n"
+	      "                              or MATCH=SIZE[,...] (MATCH: driver or PCI address)\n"
+	      "     --device-dump-conf=FILE\n"
+	      "                            the driver budgets (default " KX_DD_CONF_DEFAULT ",\n"
+	      "                              or $KEXEC_DEVICE_DUMP_CONF)\n"
 	      "\n"
 	      " -d, --debug                print the plan and each syscall on standard error\n"
 	      " -h, --help                 display this help\n"
@@ -103,12 +116,12 @@ void kexec_debug(const struct kexec_ctx *c, const char *fmt, ...)
 
 enum {
 	OPT_INITRD = 256, OPT_APPEND, OPT_REUSE_CMDLINE, OPT_PRINT_CKR, OPT_DRY_RUN, OPT_JSON,
-	OPT_ELFCOREHDR_OUT, OPT_SYSROOT, OPT_FORCE,
+	OPT_ELFCOREHDR_OUT, OPT_SYSROOT, OPT_FORCE, OPT_ESTIMATE, OPT_DD_BUDGET, OPT_DD_CONF,
 };
 
 /* What the options said, before it is turned into one action: every flag is only ever set. */
 struct seen {
-	bool l, p, u, e, S, ckr;
+	bool l, p, u, e, S, ckr, est;
 	char sysmode;                   /* 's', 'c', 'a' or 0 */
 	const char *load_only;          /* the first load-only option given, for messages */
 };
@@ -124,7 +137,7 @@ static int set_sysmode(struct seen *s, char mode)
 /* Turn what was seen into one action; the order of the options never matters. */
 static int decide(const struct seen *s, struct kexec_opts *o)
 {
-	const char *acts[4];
+	const char *acts[5];
 	unsigned n = 0;
 
 	if (s->u)
@@ -135,6 +148,8 @@ static int decide(const struct seen *s, struct kexec_opts *o)
 		acts[n++] = "-S";
 	if (s->ckr)
 		acts[n++] = "--print-ckr-size";
+	if (s->est)
+		acts[n++] = "--estimate";
 	if (n > 1)
 		return usage_error("%s and %s are mutually exclusive", acts[0], acts[1]);
 	if (s->l && s->p)
@@ -148,14 +163,28 @@ static int decide(const struct seen *s, struct kexec_opts *o)
 		o->action = ACT_STATUS;
 	else if (s->ckr)
 		o->action = ACT_PRINT_CKR;
+	else if (s->est)
+		o->action = ACT_ESTIMATE;
 	else if (s->l || s->p)
 		o->action = ACT_LOAD;
 	else
 		return usage_error("nothing to do: give -l or -p with a KERNEL, or -u, -e, -S or "
 				   "--print-ckr-size");
 	/* -S asks about the crash kernel unless -l says otherwise (kexec-tools) */
-	o->crash = s->p || (o->action == ACT_STATUS && !s->l);
+	o->crash = s->p || (o->action == ACT_STATUS && !s->l) || o->action == ACT_ESTIMATE;
 
+	if (o->action == ACT_ESTIMATE) {
+		if (s->l || s->p)
+			return usage_error("--estimate takes no -l or -p: it estimates a crash load");
+		if (o->dry_run || o->elfcorehdr_out || o->force)
+			return usage_error("--estimate loads nothing: %s does not apply",
+					   o->dry_run ? "--dry-run" : o->force ? "--force"
+					   : "--elfcorehdr-out");
+		o->sysmode = SYSMODE_AUTO;
+		return 0;
+	}
+	if (o->dd_spec && !(o->action == ACT_LOAD && o->crash))
+		return usage_error("--device-dump-budget only applies to -p and --estimate");
 	if (o->action == ACT_EXEC && (s->p || s->l))
 		return usage_error("-e reboots into the kernel loaded earlier with -l (a crash "
 				   "kernel runs only on a panic): load and execute in two steps");
@@ -200,6 +229,9 @@ static int parse_args(int argc, char **argv, struct kexec_opts *o)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "elfcorehdr-out", required_argument, NULL, OPT_ELFCOREHDR_OUT },
 		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+		{ "estimate", no_argument, NULL, OPT_ESTIMATE },
+		{ "device-dump-budget", required_argument, NULL, OPT_DD_BUDGET },
+		{ "device-dump-conf", required_argument, NULL, OPT_DD_CONF },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -269,6 +301,23 @@ static int parse_args(int argc, char **argv, struct kexec_opts *o)
 			s.load_only = s.load_only ? s.load_only : "--elfcorehdr-out";
 			break;
 		case OPT_SYSROOT: o->sysroot = optarg; break;
+		case OPT_ESTIMATE: s.est = true; break;
+		case OPT_DD_BUDGET: {
+			struct kx_dd_spec spec;
+			struct kx_err e;
+
+			kx_err_clear(&e);
+			if (kx_dd_spec_parse(optarg, &spec, &e) < 0)
+				return usage_error("%s", e.msg);
+			kx_dd_spec_free(&spec);
+			o->dd_spec = optarg;
+			break;
+		}
+		case OPT_DD_CONF:
+			if (!*optarg)
+				return usage_error("--device-dump-conf needs a file name");
+			o->dd_conf = optarg;
+			break;
 		case 'd': o->debug = true; break;
 		case 'h': usage(stdout); return 1;
 		case 'v':
@@ -280,7 +329,7 @@ static int parse_args(int argc, char **argv, struct kexec_opts *o)
 	r = decide(&s, o);
 	if (r < 0)
 		return r;
-	if (optind < argc && o->action == ACT_LOAD)
+	if (optind < argc && (o->action == ACT_LOAD || o->action == ACT_ESTIMATE))
 		o->kernel = argv[optind++];
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
@@ -321,7 +370,19 @@ int main(int argc, char **argv)
 		    c.sys.osrelease : "?", c.sys.arch[0] ? c.sys.arch : "?", c.state_dir,
 		    kx_syscall_fake() ? ", syscalls faked (KEXEC_EXT_FAKE_SYSCALL)" : "");
 
-	if (o.action == ACT_LOAD) {
+	if (o.action == ACT_ESTIMATE && !o.kernel) {
+		static char kpath[PATH_MAX], ipath[PATH_MAX];
+
+		/* the running kernel's image and initrd, as Debian and Fedora name them */
+		snprintf(kpath, sizeof(kpath), "/boot/vmlinuz-%s", c.sys.osrelease);
+		snprintf(ipath, sizeof(ipath), "/boot/initrd.img-%s", c.sys.osrelease);
+		if (access(ipath, R_OK) != 0)
+			snprintf(ipath, sizeof(ipath), "/boot/initramfs-%s.img", c.sys.osrelease);
+		o.kernel = kpath;
+		if (!o.initrd && access(ipath, R_OK) == 0)
+			o.initrd = ipath;
+	}
+	if (o.action == ACT_LOAD || o.action == ACT_ESTIMATE) {
 		if (!c.arch) {
 			fprintf(stderr, PROG ": loading on %s is not supported (this kexec loads on %s)\n",
 				c.sys.arch[0] ? c.sys.arch : "this architecture", kx_arch_names());
@@ -346,6 +407,7 @@ int main(int argc, char **argv)
 	case ACT_EXEC: r = kexec_do_exec(&c); break;
 	case ACT_STATUS: r = kexec_do_status(&c); break;
 	case ACT_PRINT_CKR: r = kexec_do_print_ckr(&c); break;
+	case ACT_ESTIMATE: r = kexec_do_estimate(&c); break;
 	default: r = EXIT_FAIL; break;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -115,6 +115,7 @@ static void print_crash(FILE *fp, const struct kexec_ctx *c, const struct kexec_
 		sz(kx_ranges_total(&p->mem.ram), b2, sizeof(b2)),
 		c->arch->ncrash_exclude ? " and what the architecture reserves" : "");
 	print_ranges(fp, &p->mem.dump);
+	budget_print_text(&p->budget, fp);
 }
 
 void plan_print_text(const struct kexec_ctx *c, const struct kexec_plan *p, FILE *fp)
@@ -285,6 +286,8 @@ void plan_print_json(const struct kexec_ctx *c, const struct kexec_plan *p, stru
 		kx_json_array_end(j);
 	}
 
+	if (p->crash)
+		budget_print_json(&p->budget, j);
 	kx_json_array_begin(j, "warnings");
 	for (size_t i = 0; i < p->nwarnings; i++)
 		kx_json_string(j, NULL, p->warnings[i]);

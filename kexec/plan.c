@@ -368,6 +368,11 @@ int plan_build(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 	r = build_cmdline(c, p, err);
 	if (r < 0)
 		return r;
+	if (p->crash) {
+		r = budget_resolve(c, p, err);
+		if (r < 0)
+			return r;
+	}
 
 	p->flags = (p->crash ? KX_KEXEC_FILE_ON_CRASH : 0) |
 		   (p->has_initrd ? 0 : KX_KEXEC_FILE_NO_INITRAMFS);
@@ -380,6 +385,13 @@ int plan_build(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 			return r;
 	}
 	layout(c, p);
+	if (p->crash) {
+		char msg[sizeof(p->refusal.msg)];
+
+		budget_model(c, p, msg, sizeof(msg));
+		if (msg[0])
+			refuse(p, -ENOSPC, "%s", msg);
+	}
 
 	/* the checks that need nothing else, after the layout so the plan shows the segments */
 	if (p->kernel.size > KEXEC_FILE_SIZE_MAX)
@@ -409,6 +421,7 @@ void plan_free(struct kexec_plan *p)
 	if (p->has_mem)
 		kx_crashmem_free(&p->mem);
 	free(p->cpus);
+	budget_free(&p->budget);
 	for (size_t i = 0; i < p->nwarnings; i++)
 		free(p->warnings[i]);
 	memset(p, 0, sizeof(*p));

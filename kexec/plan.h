@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "budget.h"
 #include "crashmem.h"
 #include "elfcorehdr.h"
 #include "json.h"
@@ -59,6 +60,9 @@ struct kexec_plan {
 	bool fits;
 	uint64_t region_start, region_end;
 	uint64_t needed;                /* sum of segment sizes */
+
+	/* crash loads: device-dump budgets and the capture memory model */
+	struct kexec_budget budget;
 
 	/* a check failed: the load is refused before the syscall (unless --force) */
 	bool refused;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kdump.h"
 #include "vaddr.h"
 #include "vmcoreinfo.h"
 
@@ -28,10 +29,16 @@ struct block {
 
 struct kx_vaddr {
 	struct kx_vmcore *v;
+	struct kx_kdump *kdump;         /* kdump-compressed: memory by page frame, no PT_LOADs */
 	uint64_t file_size;
 	bool ktext;                     /* x86_64 kernel image window */
 	uint64_t ktext_end, phys_base;
 	bool direct;                    /* NUMBER(PAGE_OFFSET) */
+	bool pgt;                       /* x86_64 SYMBOL(init_top_pgt): walk the page tables */
+	uint64_t pgt_va, sme_mask;
+	int pgt_levels;
+	struct { uint64_t va, size, pa; } tlb[SEG_CACHE];      /* recent page-table walks */
+	unsigned tlb_next;
 	uint64_t page_offset, phys_offset;
 	struct seg vcache[SEG_CACHE], pcache[SEG_CACHE];
 	unsigned vnext, pnext, vn, pn;
@@ -53,6 +60,14 @@ static void vaddr_fallback(struct kx_vaddr *a, const char *vi, size_t len)
 		    v <= UINT64_MAX - X86_64_START_KERNEL_MAP)
 			a->ktext_end = X86_64_START_KERNEL_MAP + v;
 	}
+	if (a->ktext && (kx_vmcoreinfo_get_u64(vi, len, "SYMBOL(init_top_pgt)", 16, &a->pgt_va) == 0 ||
+			 kx_vmcoreinfo_get_u64(vi, len, "SYMBOL(init_level4_pgt)", 16, &a->pgt_va) == 0)) {
+		a->pgt = true;
+		a->pgt_levels = kx_vmcoreinfo_get_u64(vi, len, "NUMBER(pgtable_l5_enabled)", 0, &v) == 0
+				&& v ? 5 : 4;
+		if (kx_vmcoreinfo_get_u64(vi, len, "NUMBER(sme_mask)", 0, &v) == 0)
+			a->sme_mask = v;
+	}
 	if (kx_vmcoreinfo_get_u64(vi, len, "NUMBER(PAGE_OFFSET)", 0, &a->page_offset) == 0) {
 		a->direct = true;
 		if (kx_vmcoreinfo_get_u64(vi, len, "NUMBER(phys_ram_base)", 0, &v) == 0 ||
@@ -69,6 +84,7 @@ int kx_vaddr_open(struct kx_vmcore *v, const char *vmcoreinfo, size_t len, struc
 	if (!a)
 		return kx_err_set(err, -ENOMEM, "out of memory");
 	a->v = v;
+	a->kdump = kx_vmcore_kdump(v);
 	a->file_size = kx_vmcore_info(v)->file_size;
 	for (unsigned i = 0; i < BLOCKS; i++) {
 		a->blocks[i].data = malloc(BLOCK_SIZE);
@@ -93,7 +109,7 @@ void kx_vaddr_close(struct kx_vaddr *a)
 
 uint64_t kx_vaddr_preads(const struct kx_vaddr *a)
 {
-	return a->preads;
+	return a->preads + (a->kdump ? kx_kdump_preads(a->kdump) : 0);
 }
 
 static bool seg_has(const struct seg *s, uint64_t addr)
@@ -109,6 +125,8 @@ static int scan(struct kx_vaddr *a, uint64_t addr, bool by_va, struct seg *ret, 
 	unsigned char raw[PHDR_CHUNK * sizeof(Elf64_Phdr)];
 	size_t ent = info->phentsize;
 
+	if (a->kdump)
+		return 0;               /* no PT_LOADs: memory is found by page frame */
 	for (size_t i = 0; i < info->phnum; i += PHDR_CHUNK) {
 		size_t n = info->phnum - i < PHDR_CHUNK ? info->phnum - i : PHDR_CHUNK;
 		int r = kx_vmcore_pread(a->v, raw, n * ent, info->phoff + i * ent, err);
@@ -200,6 +218,73 @@ static int paddr_loc(struct kx_vaddr *a, uint64_t pa, const char *what, struct k
 	return 0;
 }
 
+static int mem_read(struct kx_vaddr *a, uint64_t addr, bool by_va, void *out, size_t len,
+		    const char *what, struct kx_err *err);
+
+/* x86_64 page-table walk from init_top_pgt (4 or 5 levels, 1 GiB and 2 MiB pages).  1 mapped,
+ * 0 not present, <0 error. */
+static int pgt_walk(struct kx_vaddr *a, uint64_t va, uint64_t *ret, struct kx_err *err)
+{
+	const uint64_t addr_mask = 0x000ffffffffff000ull & ~a->sme_mask;
+	uint64_t table = a->pgt_va - X86_64_START_KERNEL_MAP + a->phys_base;
+
+	for (unsigned i = 0; i < SEG_CACHE; i++)
+		if (a->tlb[i].size && va - a->tlb[i].va < a->tlb[i].size) {
+			*ret = a->tlb[i].pa + (va - a->tlb[i].va);
+			return 1;
+		}
+
+	for (int level = a->pgt_levels; level >= 1; level--) {
+		unsigned shift = 12 + 9 * (unsigned)(level - 1);
+		unsigned char raw[8];
+		uint64_t e;
+		int r;
+
+		r = mem_read(a, (table & addr_mask) + ((va >> shift) & 511) * 8, false, raw, 8,
+			     "page table entry", err);
+		if (r < 0)
+			return r;
+		e = kx_vmcore_u64(a->v, raw);
+		if (!(e & 1))
+			return 0;
+		if (level == 1 || ((level == 2 || level == 3) && (e & 0x80))) {
+			uint64_t size = 1ull << shift;
+
+			*ret = ((e & addr_mask) & ~(size - 1)) | (va & (size - 1));
+			a->tlb[a->tlb_next].va = va & ~(size - 1);
+			a->tlb[a->tlb_next].size = size;
+			a->tlb[a->tlb_next].pa = *ret & ~(size - 1);
+			a->tlb_next = (a->tlb_next + 1) % SEG_CACHE;
+			return 1;
+		}
+		table = e;
+	}
+	return 0;
+}
+
+/* The physical address of va from VMCOREINFO (no PT_LOAD holds it, or there are none). */
+static int va_to_pa(struct kx_vaddr *a, uint64_t va, const char *what, uint64_t *ret,
+		    struct kx_err *err)
+{
+	int r;
+
+	if (a->ktext && va >= X86_64_START_KERNEL_MAP && va < a->ktext_end)
+		*ret = va - X86_64_START_KERNEL_MAP + a->phys_base;
+	else if (a->direct && va >= a->page_offset)
+		*ret = va - a->page_offset + a->phys_offset;
+	else if (a->pgt && (r = pgt_walk(a, va, ret, err)) != 0)
+		return r < 0 ? r : 0;
+	else
+		return kx_err_set(err, -EBADMSG, "%s at 0x%" PRIx64 " is in no %s, and VMCOREINFO has "
+				  "no %s to find its physical address", what, va,
+				  a->kdump ? "mapping a kdump-compressed dump describes"
+					   : "PT_LOAD segment",
+				  a->pgt ? "page-table mapping for it (SYMBOL(init_top_pgt))" :
+				  a->ktext || a->direct ? "direct-map or kernel-image range holding it"
+							: "NUMBER(PAGE_OFFSET) or NUMBER(phys_base)");
+	return 0;
+}
+
 int kx_vaddr_translate(struct kx_vaddr *a, uint64_t va, const char *what, struct kx_vaddr_loc *ret,
 		       struct kx_err *err)
 {
@@ -216,15 +301,13 @@ int kx_vaddr_translate(struct kx_vaddr *a, uint64_t va, const char *what, struct
 		*ret = loc;
 		return 0;
 	}
-	if (a->ktext && va >= X86_64_START_KERNEL_MAP && va < a->ktext_end)
-		pa = va - X86_64_START_KERNEL_MAP + a->phys_base;
-	else if (a->direct && va >= a->page_offset)
-		pa = va - a->page_offset + a->phys_offset;
-	else
-		return kx_err_set(err, -EBADMSG, "%s at 0x%" PRIx64 " is in no PT_LOAD segment, and "
-				  "VMCOREINFO has no %s to find its physical address", what, va,
-				  a->ktext || a->direct ? "direct-map or kernel-image range holding it"
-							: "NUMBER(PAGE_OFFSET) or NUMBER(phys_base)");
+	r = va_to_pa(a, va, what, &pa, err);
+	if (r < 0)
+		return r;
+	if (a->kdump) {
+		*ret = (struct kx_vaddr_loc){ .paddr = pa, .has_paddr = true, .fallback = true };
+		return 0;
+	}
 	r = paddr_loc(a, pa, what, &loc, err);
 	if (r < 0)
 		return r;
@@ -279,11 +362,55 @@ static int file_read(struct kx_vaddr *a, uint64_t off, unsigned char *buf, size_
 	return 0;
 }
 
+/* kdump-compressed: page by page through the page descriptors (one page decompressed at a time). */
+static int kdump_read(struct kx_vaddr *a, uint64_t addr, bool by_va, unsigned char *buf,
+		      size_t len, const char *what, struct kx_err *err)
+{
+	uint64_t bs = kx_kdump_info(a->kdump)->block_size;
+
+	while (len) {
+		const unsigned char *page;
+		struct kx_err e;
+		uint64_t pa, at, n;
+		int r;
+
+		if (by_va) {
+			r = va_to_pa(a, addr, what, &pa, err);
+			if (r < 0)
+				return r;
+		} else {
+			pa = addr;
+		}
+		kx_err_clear(&e);
+		r = kx_kdump_page(a->kdump, pa / bs, &page, &e);
+		if (r == -ENODATA)
+			return kx_err_set(err, -EBADMSG, "%s at physical address 0x%" PRIx64 " is not "
+					  "in the dump: %s", what, pa, e.msg);
+		if (r < 0) {
+			if (err && !err->code)
+				*err = e;
+			return r;
+		}
+		at = pa % bs;
+		n = bs - at < len ? bs - at : len;
+		memcpy(buf, page + at, (size_t)n);
+		buf += n;
+		len -= (size_t)n;
+		if (len && addr > UINT64_MAX - n)
+			return kx_err_set(err, -EBADMSG, "%s: %zu bytes past 0x%" PRIx64 " wrap the "
+					  "address space", what, len, addr);
+		addr += n;
+	}
+	return 0;
+}
+
 static int mem_read(struct kx_vaddr *a, uint64_t addr, bool by_va, void *out, size_t len,
 		    const char *what, struct kx_err *err)
 {
 	unsigned char *buf = out;
 
+	if (a->kdump)
+		return kdump_read(a, addr, by_va, buf, len, what, err);
 	while (len) {
 		struct kx_vaddr_loc loc;
 		uint64_t n;

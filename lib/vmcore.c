@@ -6,11 +6,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kdump.h"
 #include "vmcore.h"
 
 struct kx_vmcore {
 	int fd;
 	Elf *elf;
+	struct kx_kdump *kdump;
 	char *path;
 	struct kx_vmcore_info info;
 };
@@ -28,6 +30,11 @@ const struct kx_vmcore_info *kx_vmcore_info(const struct kx_vmcore *v)
 int kx_vmcore_fd(const struct kx_vmcore *v)
 {
 	return v->fd;
+}
+
+struct kx_kdump *kx_vmcore_kdump(const struct kx_vmcore *v)
+{
+	return v->kdump;
 }
 
 const char *kx_vmcore_path(const struct kx_vmcore *v)
@@ -91,10 +98,10 @@ int kx_vmcore_pread(struct kx_vmcore *v, void *buf, size_t len, uint64_t off, st
 /* Recognise dump formats by content so that the message can name what the file is. */
 static int check_ident(const unsigned char *id, size_t n, struct kx_err *err)
 {
-	if (n >= 8 && (!memcmp(id, "KDUMP   ", 8) || !memcmp(id, "DISKDUMP", 8)))
+	if (n >= 8 && !memcmp(id, "DISKDUMP", 8))
 		return kx_err_at(err, -EPROTONOSUPPORT, 0,
-				 "this is a kdump-compressed dump (makedumpfile -c/-l/-p), which this version "
-				 "does not read; convert it with 'makedumpfile -E' to an ELF vmcore");
+				 "this is an old diskdump (\"DISKDUMP\"), which is not read; convert it "
+				 "with 'makedumpfile -E' to an ELF vmcore");
 	if (n >= 12 && !memcmp(id, "makedumpfile", 12))
 		return kx_err_at(err, -EPROTONOSUPPORT, 0,
 				 "this is makedumpfile's flattened format (makedumpfile -F); "
@@ -110,6 +117,34 @@ static int check_ident(const unsigned char *id, size_t n, struct kx_err *err)
 	return 0;
 }
 
+/* A kdump-compressed file: the info from its header, its notes as one virtual PT_NOTE. */
+static int open_kdump(struct kx_vmcore *v, struct kx_err *err)
+{
+	const struct kx_kdump_info *ki;
+	struct kx_err e;
+	int r;
+
+	kx_err_clear(&e);
+	r = kx_kdump_open(v->fd, v->info.file_size, &v->kdump, &e);
+	if (r < 0 && e.code && e.has_offset)
+		return kx_err_at(err, r, e.offset, "this is a kdump-compressed dump (makedumpfile "
+				 "-c/-l/-p), but %s", e.msg);
+	if (r < 0 && e.code)
+		return kx_err_set(err, r, "%s", e.msg);
+	if (r < 0)
+		return r;
+	ki = kx_kdump_info(v->kdump);
+	v->info.format = KX_VMCORE_KDUMP;
+	v->info.elfclass = ELFCLASS64;
+	v->info.data = ki->big_endian ? ELFDATA2MSB : ELFDATA2LSB;
+	v->info.machine = ki->e_machine;
+	v->info.type = ET_CORE;
+	v->info.phoff = 0;
+	v->info.phentsize = sizeof(Elf64_Phdr);
+	v->info.phnum = ki->size_note ? 1 : 0;
+	return 0;
+}
+
 static int read_headers(struct kx_vmcore *v, struct kx_err *err)
 {
 	unsigned char ident[EI_NIDENT];
@@ -121,6 +156,8 @@ static int read_headers(struct kx_vmcore *v, struct kx_err *err)
 	n = pread(v->fd, ident, sizeof(ident), 0);
 	if (n < 0)
 		return kx_err_at(err, -errno, 0, "read error: %s", strerror(errno));
+	if (kx_kdump_is(ident, (size_t)n))
+		return open_kdump(v, err);
 	r = check_ident(ident, (size_t)n, err);
 	if (r < 0)
 		return r;
@@ -221,6 +258,7 @@ void kx_vmcore_close(struct kx_vmcore *v)
 		return;
 	if (v->elf)
 		elf_end(v->elf);
+	kx_kdump_close(v->kdump);
 	if (v->fd >= 0)
 		close(v->fd);
 	free(v->path);
@@ -240,6 +278,13 @@ int kx_vmcore_phdr(struct kx_vmcore *v, size_t i, GElf_Phdr *ret, struct kx_err 
 
 	if (i >= v->info.phnum)
 		return -ERANGE;
+	if (v->kdump) {
+		const struct kx_kdump_info *ki = kx_kdump_info(v->kdump);
+
+		*ret = (GElf_Phdr){ .p_type = PT_NOTE, .p_offset = ki->offset_note,
+				    .p_filesz = ki->size_note, .p_memsz = ki->size_note };
+		return 0;
+	}
 	off = v->info.phoff + (uint64_t)i * v->info.phentsize;
 	r = kx_vmcore_pread(v, raw, v->info.phentsize, off, err);
 	if (r < 0)

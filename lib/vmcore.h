@@ -15,8 +15,22 @@
 #include "err.h"
 
 struct kx_vmcore;
+struct kx_kdump;
 
+enum kx_vmcore_format {
+	KX_VMCORE_ELF = 0,
+	KX_VMCORE_KDUMP,        /* makedumpfile's kdump-compressed format (lib/kdump.h) */
+};
+
+/*
+ * A kdump-compressed file is seen through the same interface: elfclass, data and machine come
+ * from its header (64-bit kernels only), type is ET_CORE, and its note area [offset_note,
+ * offset_note + size_note) -- the capture's PT_NOTE bytes, verbatim -- is program header 0, a
+ * virtual PT_NOTE (phnum is 1, or 0 without notes).  So every note offset is a real file offset.
+ * Memory is read by page frame with kx_vmcore_kdump_page().
+ */
 struct kx_vmcore_info {
+	enum kx_vmcore_format format;
 	int elfclass;           /* ELFCLASS32 or ELFCLASS64 */
 	int data;               /* ELFDATA2LSB or ELFDATA2MSB */
 	uint16_t machine;       /* e_machine */
@@ -28,14 +42,18 @@ struct kx_vmcore_info {
 };
 
 /* Open and validate the ELF and program headers.  -ENOENT etc. when the file can't be opened,
- * -EBADMSG (err says what and where) when it is not a usable ELF core, -EPROTONOSUPPORT for
- * formats recognised but not read (kdump-compressed, makedumpfile flattened). */
+ * -EBADMSG (err says what and where) when it is not a usable ELF core or kdump-compressed dump,
+ * -EPROTONOSUPPORT for formats recognised but not read (makedumpfile's flattened format, 32-bit
+ * kdump-compressed dumps). */
 int kx_vmcore_open(const char *path, struct kx_vmcore **ret, struct kx_err *err);
 void kx_vmcore_close(struct kx_vmcore *v);
 
 const struct kx_vmcore_info *kx_vmcore_info(const struct kx_vmcore *v);
 int kx_vmcore_fd(const struct kx_vmcore *v);
 const char *kx_vmcore_path(const struct kx_vmcore *v);
+
+/* The kdump-compressed reader, NULL for ELF. */
+struct kx_kdump *kx_vmcore_kdump(const struct kx_vmcore *v);
 
 /* Program header i (i < phnum), translated to the host. */
 int kx_vmcore_phdr(struct kx_vmcore *v, size_t i, GElf_Phdr *ret, struct kx_err *err);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dd.h"
+#include "kdump.h"
 #include "notes.h"
 #include "vmcoreinfo.h"
 
@@ -141,7 +142,14 @@ int dd_check(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 		kx_err_at(&e, -EBADMSG, 16, "e_type is %u, not ET_CORE (4): not a core dump", info->type);
 		problem(&c, &e);
 	}
-	check_segments(v, &c, &pt_notes, &pt_loads);
+	if (info->format == KX_VMCORE_KDUMP) {
+		kx_err_clear(&e);
+		if (kx_kdump_verify(kx_vmcore_kdump(v), &e) < 0)
+			problem(&c, &e);
+		pt_notes = info->phnum;
+	} else {
+		check_segments(v, &c, &pt_notes, &pt_loads);
+	}
 
 	pagesize = vmcoreinfo_pagesize(v, &have_vmcoreinfo);
 	kx_err_clear(&e);
@@ -175,6 +183,7 @@ int dd_check(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 	if (c.json) {
 		kx_json_array_end(&j);
 		kx_json_bool(&j, "ok", c.problems == 0);
+		kx_json_string(&j, "format", info->format == KX_VMCORE_KDUMP ? "kdump-compressed" : "elf");
 		kx_json_u64(&j, "class", info->elfclass == ELFCLASS64 ? 64 : 32);
 		kx_json_string(&j, "endian", info->data == ELFDATA2MSB ? "big" : "little");
 		kx_json_u64(&j, "machine", info->machine);
@@ -185,6 +194,20 @@ int dd_check(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 		kx_json_u64(&j, "device_dumps", dumps);
 		kx_json_bool(&j, "vmcoreinfo", have_vmcoreinfo);
 		kx_json_object_end(&j);
+	} else if (info->format == KX_VMCORE_KDUMP) {
+		const struct kx_kdump_info *ki = kx_kdump_info(kx_vmcore_kdump(v));
+
+		printf("%s: kdump-compressed dump (header version %d), %s-endian, machine %s, "
+		       "%u-byte pages, dump level %d, %s, %zu notes, %zu device dumps\n", o->vmcore,
+		       ki->header_version, ki->big_endian ? "big" : "little", ki->machine,
+		       ki->block_size, ki->dump_level, ki->split ? "one part of a split dump" : "whole",
+		       notes, dumps);
+		if (!have_vmcoreinfo)
+			printf("note: no VMCOREINFO note (vmcore-dmesg and crash need it)\n");
+		if (c.problems)
+			printf("%s: %zu problem%s\n", o->vmcore, c.problems, c.problems == 1 ? "" : "s");
+		else
+			printf("%s: OK\n", o->vmcore);
 	} else {
 		printf("%s: ELF%d %s-endian core, machine %u (%s), %zu program headers "
 		       "(%zu PT_NOTE, %zu PT_LOAD), %zu notes, %zu device dumps\n",

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "dd.h"
+#include "kdump.h"
 #include "notes.h"
 #include "vmcoreinfo.h"
 
@@ -73,12 +74,72 @@ static int out_finish(struct kx_out *out, int r, struct kx_err *err)
 	return r;
 }
 
+/* "2 device dumps in 67108864 bytes (kexec_dd=2:67108864)" */
+static const char *expected_text(const struct dd_opts *o)
+{
+	static char buf[128];
+
+	if (o->expected_count == 0 && o->expected_bytes)
+		snprintf(buf, sizeof(buf), "device dumps in %" PRIu64 " bytes (kexec_dd=0:%" PRIu64 ")",
+			 o->expected_bytes, o->expected_bytes);
+	else
+		snprintf(buf, sizeof(buf), "%u device dump%s in %" PRIu64 " bytes (kexec_dd=%u:%" PRIu64
+			 ")", o->expected_count, o->expected_count == 1 ? "" : "s", o->expected_bytes,
+			 o->expected_count, o->expected_bytes);
+	return buf;
+}
+
+/*
+ * Expected (what the loader budgeted, from kexec_dd=, and --expect) against found: warnings on
+ * stderr, and in JSON an "expected" member after the list.
+ */
+static void list_expected(struct kx_out *out, const struct dd_opts *o, size_t count,
+			  uint64_t found_bytes)
+{
+	if (o->has_expected && count < o->expected_count && o->expect < 0)
+		fprintf(stderr, "vmcore-dd: warning: %u device dump%s budgeted at load time, %zu "
+			"found: a driver did not write its dump (or the capture kernel has "
+			"novmcoredd, or no CONFIG_PROC_VMCORE_DEVICE_DUMP)\n", o->expected_count,
+			o->expected_count == 1 ? "" : "s", count);
+	if (o->has_expected && found_bytes > o->expected_bytes)
+		fprintf(stderr, "vmcore-dd: warning: the device dumps take %" PRIu64 " bytes, more "
+			"than the %" PRIu64 " budgeted at load time: raise the budget "
+			"(kexec --device-dump-budget, /etc/kexec/device-dump.conf)\n", found_bytes,
+			o->expected_bytes);
+	if (o->out_mode != KX_OUT_JSON)
+		return;
+	if (out->in_list)
+		kx_json_array_end(&out->json);
+	out->in_list = false;
+	kx_json_object_begin(&out->json, "expected");
+	if (o->has_expected) {
+		kx_json_u64(&out->json, "count", o->expected_count);
+		kx_json_u64(&out->json, "bytes", o->expected_bytes);
+		kx_json_string(&out->json, "from", "kexec_dd");
+	} else if (o->expect >= 0) {
+		kx_json_u64(&out->json, "count", (uint64_t)o->expect);
+		kx_json_null(&out->json, "bytes");
+		kx_json_string(&out->json, "from", "--expect");
+	} else {
+		kx_json_null(&out->json, "count");
+		kx_json_null(&out->json, "bytes");
+		kx_json_null(&out->json, "from");
+	}
+	kx_json_u64(&out->json, "found", count);
+	kx_json_u64(&out->json, "found_bytes", found_bytes);
+	kx_json_bool(&out->json, "missing", o->has_expected ? count < o->expected_count
+							    : o->expect >= 0 && count < (size_t)o->expect);
+	kx_json_bool(&out->json, "over_budget", o->has_expected && found_bytes > o->expected_bytes);
+	kx_json_object_end(&out->json);
+}
+
 int dd_list(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 {
 	struct kx_note_iter it;
 	struct kx_out out;
 	struct kx_note n;
 	size_t count = 0;
+	uint64_t found_bytes = 0;
 	int r, first = 0;
 
 	r = out_start(&out, dd_list_cols, dd_list_ncols, "INDEX,NAME,SIZE,OFFSET", o,
@@ -110,10 +171,21 @@ int dd_list(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 		kx_out_u64(&out, L_NOTE, n.index);
 		kx_out_u64(&out, L_NOTE_OFFSET, n.offset);
 		kx_out_row_end(&out);
+		found_bytes += dd.data_size;
 	}
+	if (!first && o->expect >= 0 && count < (size_t)o->expect)
+		first = kx_err_set(err, -ESRCH, "expected at least %ld device dump%s (--expect), "
+				   "found %zu", o->expect, o->expect == 1 ? "" : "s", count);
+	if (o->cmdline_read || o->expect >= 0)
+		list_expected(&out, o, count, found_bytes);
 	if (count == 0 && !first && o->out_mode == KX_OUT_TABLE && !o->noheadings)
 		printf("no device dumps in %s\n", o->vmcore);
-	return out_finish(&out, first, err);
+	r = out_finish(&out, first, err);
+	if (o->out_mode == KX_OUT_TABLE && !o->noheadings && (o->cmdline_read || o->expect >= 0))
+		printf("expected %s, found %zu (%" PRIu64 " bytes)\n", o->has_expected ?
+		       expected_text(o) : "nothing (no kexec_dd= on the command line)", count,
+		       found_bytes);
+	return r;
 }
 
 /* Decoded fields of a note: JSON members, or one line of text for the DESCRIPTION column. */
@@ -305,12 +377,57 @@ int dd_notes(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 	return out_finish(&out, first, err);
 }
 
+/* --segments on a kdump-compressed dump: what it holds instead of PT_LOADs (one row) */
+enum { K_START_PFN, K_END_PFN, K_PAGES, K_DUMP_LEVEL, K_BLOCK, K_PART, K_FIRST, K_LAST };
+
+static const struct kx_coldef dd_kdump_segment_cols[] = {
+	[K_START_PFN] = { "START-PFN", 10, true, KX_COL_HEX, "first pfn of the range this file covers" },
+	[K_END_PFN] = { "END-PFN", 10, true, KX_COL_HEX, "end of that range (exclusive)" },
+	[K_PAGES] = { "PAGES", 10, true, KX_COL_NUM, "pages dumped (set in the second bitmap)" },
+	[K_DUMP_LEVEL] = { "DUMP-LEVEL", 10, true, KX_COL_NUM, "makedumpfile -d level" },
+	[K_BLOCK] = { "PAGESIZE", 8, true, KX_COL_NUM, "block (page) size" },
+	[K_PART] = { "PART", 5, false, KX_COL_STR, "whole, or split (one part of makedumpfile --split)" },
+	[K_FIRST] = { "FIRST-PFN", 10, true, KX_COL_HEX, "lowest pfn dumped" },
+	[K_LAST] = { "LAST-PFN", 10, true, KX_COL_HEX, "highest pfn dumped" },
+};
+
+static int kdump_segments(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
+{
+	struct kx_kdump *k = kx_vmcore_kdump(v);
+	const struct kx_kdump_info *ki = kx_kdump_info(k);
+	uint64_t pages = 0, first = 0, last = 0;
+	struct kx_out out;
+	int r;
+
+	r = out_start(&out, dd_kdump_segment_cols,
+		      sizeof(dd_kdump_segment_cols) / sizeof(dd_kdump_segment_cols[0]),
+		      "START-PFN,END-PFN,PAGES,DUMP-LEVEL,PART", o, "segments", err);
+	if (r < 0) {
+		kx_out_free(&out);
+		return r;
+	}
+	r = kx_kdump_count(k, &pages, &first, &last, err);
+	kx_out_row_begin(&out);
+	kx_out_u64(&out, K_START_PFN, ki->start_pfn);
+	kx_out_u64(&out, K_END_PFN, ki->end_pfn);
+	kx_out_u64(&out, K_PAGES, pages);
+	kx_out_u64(&out, K_DUMP_LEVEL, (uint64_t)(unsigned)ki->dump_level);
+	kx_out_u64(&out, K_BLOCK, ki->block_size);
+	kx_out_str(&out, K_PART, ki->split ? "split" : "whole");
+	kx_out_u64(&out, K_FIRST, first);
+	kx_out_u64(&out, K_LAST, last);
+	kx_out_row_end(&out);
+	return out_finish(&out, r < 0 ? r : 0, err);
+}
+
 int dd_segments(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 {
 	const struct kx_vmcore_info *info = kx_vmcore_info(v);
 	struct kx_out out;
 	int r, first = 0;
 
+	if (info->format == KX_VMCORE_KDUMP)
+		return kdump_segments(v, o, err);
 	r = out_start(&out, dd_segment_cols, dd_segment_ncols, "INDEX,PADDR,VADDR,SIZE,OFFSET", o,
 		      "segments", err);
 	if (r < 0) {

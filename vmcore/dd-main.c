@@ -2,11 +2,14 @@
 /* vmcore-dd: list and extract device dumps and list every note of a vmcore. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dd.h"
+#include "devdump.h"
+#include "sysroot.h"
 
 #define PROG "vmcore-dd"
 
@@ -30,6 +33,10 @@ static void usage(FILE *fp)
 	      "\n"
 	      "Options:\n"
 	      "     --to=FILE            with --dump: write to FILE instead of standard output\n"
+	      "     --expect=N           with --list: exit 1 when fewer than N device dumps are\n"
+	      "                            found (kexec_dd= of /proc/cmdline sets what is\n"
+	      "                            expected; a shortfall is otherwise a warning)\n"
+	      "     --sysroot=DIR        read DIR/proc/cmdline (and DIR/proc/vmcore by default)\n"
 	      " -f, --force              replace existing files (--extract, --dump --to)\n"
 	      " -J, --json               JSON output (--list, --notes, --segments, --extract, --check)\n"
 	      " -o, --output=COLS        columns to print (+COLS adds to the default)\n"
@@ -62,12 +69,45 @@ static int usage_error(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
+/*
+ * In the capture kernel, /proc/cmdline carries what the loader budgeted (kexec_dd=COUNT:BYTES,
+ * kexec(8)); --sysroot=DIR reads DIR/proc/cmdline instead (and DIR/proc/vmcore by default).
+ */
+static int read_expected(const char *sysroot, bool vmcore_given, struct dd_opts *o)
+{
+	static char vmcore[PATH_MAX];
+	struct kx_sysroot s;
+	char buf[4096];
+	int r = kx_sysroot_init(&s, sysroot);
+
+	if (r < 0) {
+		fprintf(stderr, PROG ": --sysroot=%s: %s\n", sysroot, strerror(-r));
+		return -EXIT_USAGE;
+	}
+	if (!vmcore_given && sysroot && kx_sysroot_path(&s, "/proc/vmcore", vmcore, sizeof(vmcore)))
+		o->vmcore = vmcore;
+	r = kx_sysroot_read(&s, "/proc/cmdline", buf, sizeof(buf), NULL);
+	if (r < 0) {
+		fprintf(stderr, PROG ": warning: cannot read /proc/cmdline%s%s: %s; expected device "
+			"dumps unknown\n", sysroot ? " under " : "", sysroot ? sysroot : "",
+			strerror(-r));
+		return 0;
+	}
+	o->cmdline_read = true;
+	r = kx_dd_cmdline_parse(buf, &o->expected_count, &o->expected_bytes);
+	if (r < 0)
+		fprintf(stderr, PROG ": warning: ignoring a malformed kexec_dd= on the command line "
+			"(expected kexec_dd=COUNT:BYTES)\n");
+	o->has_expected = r == 1;
+	return 0;
+}
+
 static const char *const mode_names[] = {
 	[DD_LIST] = "--list", [DD_NOTES] = "--notes", [DD_SEGMENTS] = "--segments",
 	[DD_EXTRACT] = "--extract", [DD_DUMP] = "--dump", [DD_CHECK] = "--check",
 };
 
-enum { OPT_CHECK = 256, OPT_TO, OPT_NOHEADINGS };
+enum { OPT_CHECK = 256, OPT_TO, OPT_NOHEADINGS, OPT_EXPECT, OPT_SYSROOT };
 
 static int parse_args(int argc, char **argv, struct dd_opts *o)
 {
@@ -84,14 +124,17 @@ static int parse_args(int argc, char **argv, struct dd_opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "noheadings", no_argument, NULL, OPT_NOHEADINGS },
+		{ "expect", required_argument, NULL, OPT_EXPECT },
+		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool mode_set = false, json = false, raw = false;
+	bool mode_set = false, json = false, raw = false, vmcore_given = false;
+	const char *sysroot = NULL;
 	int c;
 
-	*o = (struct dd_opts){ .mode = DD_LIST, .vmcore = "/proc/vmcore" };
+	*o = (struct dd_opts){ .mode = DD_LIST, .vmcore = "/proc/vmcore", .expect = -1 };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":lnsx:d:fJo:rhV", longopts, NULL)) != -1) {
 		enum dd_mode m;
@@ -119,16 +162,36 @@ static int parse_args(int argc, char **argv, struct dd_opts *o)
 		case 'o': o->columns = optarg; break;
 		case 'r': raw = true; break;
 		case OPT_NOHEADINGS: o->noheadings = true; break;
+		case OPT_EXPECT: {
+			char *end;
+
+			errno = 0;
+			o->expect = strtol(optarg, &end, 10);
+			if (!*optarg || *end || errno || o->expect < 0 || o->expect > KX_DD_MAX_DEVICES)
+				return -usage_error("--expect=%s: not a number of device dumps", optarg);
+			break;
+		}
+		case OPT_SYSROOT: sysroot = optarg; break;
 		case 'h': usage(stdout); return 1;
 		case 'V': printf(PROG " from " PACKAGE_NAME " " PACKAGE_VERSION "\n"); return 1;
 		case ':': return -usage_error("option '%s' needs an argument", argv[optind - 1]);
 		default: return -usage_error("unrecognized option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
+	if (optind < argc) {
 		o->vmcore = argv[optind++];
+		vmcore_given = true;
+	}
 	if (optind < argc)
 		return -usage_error("unexpected argument '%s' (one VMCORE at a time)", argv[optind]);
+	if (o->expect >= 0 && o->mode != DD_LIST)
+		return -usage_error("%s", "--expect only applies to --list");
+	if (o->mode == DD_LIST && (sysroot || !vmcore_given)) {
+		int r = read_expected(sysroot, vmcore_given, o);
+
+		if (r)
+			return r;
+	}
 	if (json && raw)
 		return -usage_error("%s", "--json and --raw are mutually exclusive");
 	o->out_mode = json ? KX_OUT_JSON : raw ? KX_OUT_RAW : KX_OUT_TABLE;

@@ -3,6 +3,7 @@
 #define KX_VMCORE_DD_H
 /* vmcore-dd: the modes behind the command line (dd-main.c parses, these do). */
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "err.h"
 #include "output.h"
@@ -20,6 +21,12 @@ struct dd_opts {
 	enum kx_out_mode out_mode;
 	bool noheadings;
 	bool force;
+	/* --list: what the loader budgeted (kexec_dd= of /proc/cmdline) and --expect=N */
+	bool cmdline_read;              /* /proc/cmdline was consulted: report expected vs found */
+	bool has_expected;              /* it had kexec_dd=COUNT:BYTES */
+	unsigned expected_count;
+	uint64_t expected_bytes;
+	long expect;                    /* --expect=N, -1 when not given */
 };
 
 /*

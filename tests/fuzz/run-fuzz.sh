@@ -92,6 +92,46 @@ iomem_seeds() {
 	rm -rf "$tmp"
 }
 
+# fuzz-kdump: small kdump-compressed files written here (the layout of tests/unit/test-kdump.c:
+# 512-byte blocks; header, sub-header with a device-dump note, two bitmaps, descriptors, a raw
+# page and a zlib page), in each header version that adds fields, plus the ELF seeds
+le() {  # le VALUE BYTES
+	local i
+	for ((i = 0; i < $2; i++)); do byte $((($1 >> (8 * i)) & 255)); done
+}
+
+at() {  # at FILE OFFSET: stdin written at OFFSET
+	dd of="$1" bs=1 seek=$(($2)) conv=notrunc status=none
+}
+
+kdump_seeds() {
+	local d=$1 v f z
+	seeds "$d"
+	z=$(mktemp)
+	{ printf '\x78\x9c'; head -c 512 /dev/zero | tr '\0' 3 | gzip -n -c | tail -c +11 | head -c -8
+	  printf '\x00\x00\x00\x00'; } >"$z"
+	for v in 1 3 4 5 6; do
+		f="$d/kdump-v$v"
+		head -c $((6 * 512)) /dev/zero >"$f"
+		printf 'KDUMP   ' | at "$f" 0
+		le "$v" 4 | at "$f" 8
+		printf 'x86_64' | at "$f" $((12 + 4 * 65))
+		{ le 512 4; le 1 4; le 2 4; le 16 4; } | at "$f" 428
+		le 31 4 | at "$f" $((512 + 8))
+		{ le $((512 + 0x100)) 8; le 72 8; } | at "$f" $((512 + 48))
+		le 16 8 | at "$f" $((512 + 96))
+		{ le 6 4; le 52 4; le 0x700 4; printf 'LINUX\0\0\0nic'; head -c 49 /dev/zero; } |
+			at "$f" $((512 + 0x100))
+		byte 10 | at "$f" 1024
+		byte 10 | at "$f" 1536
+		{ le $((5 * 512)) 8; le 512 4; le 0 4; le 0 8
+		  le $((6 * 512)) 8; le "$(stat -c %s "$z")" 4; le 1 4; le 0 8; } | at "$f" 2048
+		head -c 512 /dev/zero | tr '\0' 1 | at "$f" $((5 * 512))
+		at "$f" $((6 * 512)) <"$z"
+	done
+	rm -f "$z"
+}
+
 for f in "$@"; do
 	name=$(basename "$f")
 	corpus="$BUILD/tests/fuzz/corpus-$name"
@@ -99,6 +139,7 @@ for f in "$@"; do
 	case "$name" in
 	fuzz-printk) printk_seeds "$corpus" ;;
 	fuzz-iomem) iomem_seeds "$corpus" ;;
+	fuzz-kdump) kdump_seeds "$corpus" ;;
 	*) seeds "$corpus" ;;
 	esac
 	echo "fuzz: $name for ${seconds}s ($(ls "$corpus" | wc -l) seeds)"

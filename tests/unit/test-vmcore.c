@@ -349,14 +349,17 @@ static void open_names_kdump_compressed_and_flattened_formats(void **state)
 	unsigned char buf[64] = { 0 };
 
 	(void)state;
+	/* kdump-compressed files are read (lib/kdump.c, tests/unit/test-kdump.c): one cut short
+	 * is named as what it is */
 	memcpy(buf, "KDUMP   ", 8);
-	expect_open_error(save_bytes(buf, sizeof(buf)), -EPROTONOSUPPORT, 0,
-			  "this is a kdump-compressed dump (makedumpfile -c/-l/-p), which this version "
-			  "does not read; convert it with 'makedumpfile -E' to an ELF vmcore");
+	expect_open_error(save_bytes(buf, sizeof(buf)), -EBADMSG, 0,
+			  "this is a kdump-compressed dump (makedumpfile -c/-l/-p), but truncated: the "
+			  "kdump-compressed header (464 bytes at 0x0) runs past the end of the file at "
+			  "0x40");
 	memcpy(buf, "DISKDUMP", 8);
 	expect_open_error(save_bytes(buf, sizeof(buf)), -EPROTONOSUPPORT, 0,
-			  "this is a kdump-compressed dump (makedumpfile -c/-l/-p), which this version "
-			  "does not read; convert it with 'makedumpfile -E' to an ELF vmcore");
+			  "this is an old diskdump (\"DISKDUMP\"), which is not read; convert it with "
+			  "'makedumpfile -E' to an ELF vmcore");
 	memcpy(buf, "makedumpfile\0\0\0\0", 16);
 	expect_open_error(save_bytes(buf, sizeof(buf)), -EPROTONOSUPPORT, 0,
 			  "this is makedumpfile's flattened format (makedumpfile -F); "
