@@ -186,7 +186,8 @@ static int parse_args(int argc, char **argv, struct dd_opts *o)
 		return -usage_error("unexpected argument '%s' (one VMCORE at a time)", argv[optind]);
 	if (o->expect >= 0 && o->mode != DD_LIST)
 		return -usage_error("%s", "--expect only applies to --list");
-	if (o->mode == DD_LIST && (sysroot || !vmcore_given)) {
+	/* /proc/vmcore named explicitly is the capture kernel's own dump too */
+	if (o->mode == DD_LIST && (sysroot || !vmcore_given || !strcmp(o->vmcore, "/proc/vmcore"))) {
 		int r = read_expected(sysroot, vmcore_given, o);
 
 		if (r)

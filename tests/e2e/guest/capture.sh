@@ -13,6 +13,15 @@ echo "=== vmcore-dd --list /proc/vmcore"
 vmcore-dd --list --raw --noheadings /proc/vmcore >/tmp/dd.txt
 echo "INSIDE_DD_RC=$?"
 sed 's/^/INSIDE_DD /' /tmp/dd.txt
+if grep -q kexec_dd= /proc/cmdline; then
+	echo "CAPTURE_KEXEC_DD $(grep -o 'kexec_dd=[^ ]*' /proc/cmdline)"
+	vmcore-dd /proc/vmcore >/tmp/list.txt 2>/tmp/list.err
+	echo "INSIDE_LIST_RC=$?"
+	sed 's/^/INSIDE_LIST /' /tmp/list.txt /tmp/list.err
+	vmcore-dd --expect=1 /proc/vmcore >/dev/null 2>/tmp/expect.err
+	echo "INSIDE_EXPECT_RC=$?"
+	sed 's/^/INSIDE_EXPECT /' /tmp/expect.err
+fi
 vmcore-dd --check /proc/vmcore >/tmp/check.txt
 echo "INSIDE_CHECK_RC=$?"
 sed 's/^/INSIDE_CHECK /' /tmp/check.txt
