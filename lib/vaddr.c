@@ -48,12 +48,17 @@ struct kx_vaddr {
 
 static void vaddr_fallback(struct kx_vaddr *a, const char *vi, size_t len)
 {
+	int64_t phys_base;
 	uint64_t v;
 
 	if (!vi)
 		return;
+
+	/* phys_base is signed: negative when the kernel runs below its link address (KASLR); the
+	 * unsigned additions below wrap to the right physical address either way */
 	if (kx_vmcore_info(a->v)->machine == EM_X86_64 &&
-	    kx_vmcoreinfo_get_u64(vi, len, "NUMBER(phys_base)", 0, &a->phys_base) == 0) {
+	    kx_vmcoreinfo_get_i64(vi, len, "NUMBER(phys_base)", &phys_base) == 0) {
+		a->phys_base = (uint64_t)phys_base;
 		a->ktext = true;
 		a->ktext_end = X86_64_START_KERNEL_MAP + X86_64_KERNEL_IMAGE_SIZE;
 		if (kx_vmcoreinfo_get_u64(vi, len, "NUMBER(KERNEL_IMAGE_SIZE)", 0, &v) == 0 && v &&

@@ -58,6 +58,25 @@ int kx_vmcoreinfo_get_u64(const char *text, size_t len, const char *key, int bas
 	return 0;
 }
 
+int kx_vmcoreinfo_get_i64(const char *text, size_t len, const char *key, int64_t *ret)
+{
+	char val[64], *e;
+	long long v;
+	int r;
+
+	r = kx_vmcoreinfo_get(text, len, key, val, sizeof(val));
+	if (r < 0)
+		return r;
+	if (!val[0] || val[0] == ' ' || val[0] == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoll(val, &e, strncmp(val, "0x", 2) && strncmp(val, "-0x", 3) ? 10 : 16);
+	if (errno || *e)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
 /* ---- reading the note from a vmcore (the includes stay here, next to their only user) ---- */
 #include "err.h"
 #include "notes.h"

@@ -14,6 +14,10 @@ int kx_vmcoreinfo_get(const char *text, size_t len, const char *key, char *ret, 
  * and values starting with 0x, else base 10.  -EINVAL when the value is not such a number. */
 int kx_vmcoreinfo_get_u64(const char *text, size_t len, const char *key, int base, uint64_t *ret);
 
+/* A signed decimal value (NUMBER(phys_base) is negative when the kernel runs below its link
+ * address), or 0x hex.  -ENOENT, -EINVAL. */
+int kx_vmcoreinfo_get_i64(const char *text, size_t len, const char *key, int64_t *ret);
+
 struct kx_vmcore;
 struct kx_err;
 

@@ -37,3 +37,7 @@ setup() {
 	run -0 grep -a 'INSIDE_DMESG_RC=0' "$LAB_LOGS/$SCENARIO.log"
 	run -0 grep -a 'INSIDE_DMESG .*sysrq: Trigger a crash' "$LAB_LOGS/$SCENARIO.log"
 }
+
+@test "6.12: vmcore-dmesg reads the same log from makedumpfile's kdump-compressed copy" {
+	assert_kdump_copy_same_dmesg
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Device dumps for real: the lab's kernel (Debian's 6.12 source with CONFIG_PROC_VMCORE_DEVICE_DUMP,
 # tests/e2e/build-ddkernel.sh) and its test module add dumps with known contents in the capture
-# kernel; vmcore-dd lists them there and on the saved file, and --extract gives back every byte.
+# kernel; vmcore-dd lists them there and on the saved file, and --extract gives back every byte —
+# also from the kdump-compressed copies makedumpfile makes of the capture, as distributions keep it.
 
 load helpers
 
@@ -87,4 +88,23 @@ expected_list() {
 	rss=$(grep -ao 'INSIDE_RSS_KIB [0-9]*' "$LAB_LOGS/$SCENARIO.log" | awk '{print $2}')
 	echo "vmcore-dd --notes on /proc/vmcore: peak RSS $rss KiB"
 	[ -n "$rss" ] && [ "$rss" -lt 8192 ]
+}
+
+@test "device dumps: makedumpfile -c and -l copies of the capture keep every dump, byte for byte" {
+	for opt in -c -l; do
+		makedumpfile "$opt" -d 31 "$VMCORE" "$BATS_TEST_TMPDIR/kd$opt" >/dev/null 2>&1
+		run -0 "$VMCORE_DD" --list --raw --noheadings -o INDEX,NAME,SIZE "$BATS_TEST_TMPDIR/kd$opt"
+		assert_output "$(expected_list)"
+		run -0 "$VMCORE_DD" --extract="$BATS_TEST_TMPDIR/x$opt" "$BATS_TEST_TMPDIR/kd$opt"
+		"$VMCORE_DD" --extract="$BATS_TEST_TMPDIR/elf$opt" "$VMCORE" >/dev/null
+		diff -r "$BATS_TEST_TMPDIR/elf$opt" "$BATS_TEST_TMPDIR/x$opt"
+	done
+}
+
+@test "device dumps: vmcore-dmesg reads the same log from the kdump-compressed copy as from the ELF" {
+	makedumpfile -c -d 31 "$VMCORE" "$BATS_TEST_TMPDIR/kd" >/dev/null 2>&1
+	"$BUILD/vmcore/vmcore-dmesg" "$VMCORE" >"$BATS_TEST_TMPDIR/elf.txt"
+	"$BUILD/vmcore/vmcore-dmesg" "$BATS_TEST_TMPDIR/kd" >"$BATS_TEST_TMPDIR/kd.txt"
+	cmp "$BATS_TEST_TMPDIR/elf.txt" "$BATS_TEST_TMPDIR/kd.txt"
+	run -0 grep -c 'sysrq: Trigger a crash' "$BATS_TEST_TMPDIR/kd.txt"
 }

@@ -63,3 +63,12 @@ assert_dmesg_matches_debian() {
 	[ "$output" -gt 100 ]
 	run -0 grep 'sysrq: Trigger a crash' "$BATS_TEST_TMPDIR/ours.txt"
 }
+
+# the kdump-compressed copy distributions keep (makedumpfile -l -d 31) gives the same log
+assert_kdump_copy_same_dmesg() {
+	makedumpfile -l -d 31 "$VMCORE" "$BATS_TEST_TMPDIR/kd" >/dev/null 2>&1
+	"$BUILD/vmcore/vmcore-dmesg" "$VMCORE" >"$BATS_TEST_TMPDIR/elf.txt"
+	"$BUILD/vmcore/vmcore-dmesg" "$BATS_TEST_TMPDIR/kd" >"$BATS_TEST_TMPDIR/kd.txt"
+	cmp "$BATS_TEST_TMPDIR/elf.txt" "$BATS_TEST_TMPDIR/kd.txt"
+	run -0 "$VMCORE_DD" --check "$BATS_TEST_TMPDIR/kd"
+}

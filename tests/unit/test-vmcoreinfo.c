@@ -229,6 +229,30 @@ static void get_u64_base0_reads_the_keys_the_kernel_writes_in_hex(void **state)
 	assert_int_equal(v, 0x40000000);
 }
 
+/* x86_64 prints NUMBER(phys_base) with %ld: negative when the kernel runs below its link
+ * address (seen in the lab: -375390208 on a KASLR 6.12 boot) */
+static void get_i64_reads_a_negative_phys_base(void **state)
+{
+	static const char vi[] = "OSRELEASE=6.12.117\nNUMBER(phys_base)=-375390208\n"
+				 "NUMBER(big)=9223372036854775807\nNUMBER(hex)=0x10\nNUMBER(bad)=12x\n";
+	int64_t v = 7;
+
+	(void)state;
+	assert_int_equal(kx_vmcoreinfo_get_i64(vi, sizeof(vi) - 1, "NUMBER(phys_base)", &v), 0);
+	assert_true(v == -375390208);
+	assert_int_equal(kx_vmcoreinfo_get_i64(vi, sizeof(vi) - 1, "NUMBER(big)", &v), 0);
+	assert_true(v == INT64_MAX);
+	assert_int_equal(kx_vmcoreinfo_get_i64(vi, sizeof(vi) - 1, "NUMBER(hex)", &v), 0);
+	assert_true(v == 16);
+	v = 7;
+	assert_int_equal(kx_vmcoreinfo_get_i64(vi, sizeof(vi) - 1, "NUMBER(bad)", &v), -EINVAL);
+	assert_int_equal(kx_vmcoreinfo_get_i64(vi, sizeof(vi) - 1, "NUMBER(none)", &v), -ENOENT);
+	assert_true(v == 7);
+	/* the unsigned getter keeps refusing it */
+	uint64_t u;
+	assert_int_equal(kx_vmcoreinfo_get_u64(vi, sizeof(vi) - 1, "NUMBER(phys_base)", 0, &u), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +263,7 @@ int main(void)
 		cmocka_unit_test(get_u64_reads_decimal_keys_and_hex_symbols),
 		cmocka_unit_test(get_u64_rejects_values_out_of_range_or_padded),
 		cmocka_unit_test(get_u64_base0_reads_the_keys_the_kernel_writes_in_hex),
+		cmocka_unit_test(get_i64_reads_a_negative_phys_base),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
