@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "json.h"
+#include <stdio.h>
 
 void kx_json_init(struct kx_json *j, FILE *fp)
 {
@@ -188,4 +189,33 @@ void kx_json_null(struct kx_json *j, const char *key)
 {
 	member(j, key);
 	fputs("null", j->fp);
+}
+
+/* Errors as JSON: here rather than in output.c so that a tool printing JSON without tables
+ * does not pull in libsmartcols. */
+void kx_out_json_error_member(struct kx_json *j, const struct kx_err *e)
+{
+	char text[640];
+
+	kx_json_object_begin(j, "error");
+	/* the offset has its own member: the message is the bare text */
+	kx_json_string(j, "message", e->msg[0] ? e->msg : kx_err_text(e, text, sizeof(text)));
+	if (e->has_offset)
+		kx_json_u64(j, "offset", e->offset);
+	else
+		kx_json_null(j, "offset");
+	kx_json_object_end(j);
+}
+
+void kx_out_json_error(FILE *fp, const char *vmcore_path, const struct kx_err *e)
+{
+	struct kx_json j;
+
+	kx_json_init(&j, fp);
+	kx_json_object_begin(&j, NULL);
+	if (vmcore_path)
+		kx_json_string(&j, "vmcore", vmcore_path);
+	kx_out_json_error_member(&j, e);
+	kx_json_object_end(&j);
+	fflush(fp);
 }

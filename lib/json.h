@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "err.h"
+
 #define KX_JSON_DEPTH 16
 
 struct kx_json {
@@ -38,5 +40,11 @@ void kx_json_null(struct kx_json *j, const char *key);
 
 /* Write s as a JSON string literal (with quotes) to fp. */
 void kx_json_write_string(FILE *fp, const void *s, size_t len);
+
+/* "error": {"message", "offset"} inside an open object. */
+void kx_out_json_error_member(struct kx_json *j, const struct kx_err *e);
+
+/* Whole JSON document for an error that stopped the tool before any listing. */
+void kx_out_json_error(FILE *fp, const char *vmcore_path, const struct kx_err *e);
 
 #endif

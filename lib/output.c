@@ -231,19 +231,6 @@ void kx_out_row_end(struct kx_out *o)
 	o->ln = NULL;
 }
 
-void kx_out_json_error_member(struct kx_json *j, const struct kx_err *e)
-{
-	char text[640];
-
-	kx_json_object_begin(j, "error");
-	/* the offset has its own member: the message is the bare text */
-	kx_json_string(j, "message", e->msg[0] ? e->msg : kx_err_text(e, text, sizeof(text)));
-	if (e->has_offset)
-		kx_json_u64(j, "offset", e->offset);
-	else
-		kx_json_null(j, "offset");
-	kx_json_object_end(j);
-}
 
 int kx_out_end(struct kx_out *o, const struct kx_err *e)
 {
@@ -267,15 +254,3 @@ void kx_out_help(FILE *fp, const struct kx_coldef *defs, size_t ndefs)
 		fprintf(fp, " %12s  %s\n", defs[i].name, defs[i].help);
 }
 
-void kx_out_json_error(FILE *fp, const char *vmcore_path, const struct kx_err *e)
-{
-	struct kx_json j;
-
-	kx_json_init(&j, fp);
-	kx_json_object_begin(&j, NULL);
-	if (vmcore_path)
-		kx_json_string(&j, "vmcore", vmcore_path);
-	kx_out_json_error_member(&j, e);
-	kx_json_object_end(&j);
-	fflush(fp);
-}

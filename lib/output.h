@@ -88,10 +88,6 @@ int kx_out_end(struct kx_out *o, const struct kx_err *e);
 /* "NAME  help" lines for --help. */
 void kx_out_help(FILE *fp, const struct kx_coldef *defs, size_t ndefs);
 
-/* "error": {"message", "offset"} inside an open object. */
-void kx_out_json_error_member(struct kx_json *j, const struct kx_err *e);
-
-/* Whole JSON document for an error that stopped the tool before any listing. */
-void kx_out_json_error(FILE *fp, const char *vmcore_path, const struct kx_err *e);
+/* kx_out_json_error_member() and kx_out_json_error() are in json.h. */
 
 #endif
