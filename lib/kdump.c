@@ -13,6 +13,7 @@
 #include <lzo/lzo1x.h>
 #endif
 #ifdef HAVE_SNAPPY
+#include <dlfcn.h>
 #include <snappy-c.h>
 #endif
 #ifdef HAVE_ZSTD
@@ -466,6 +467,34 @@ static int rank_at(struct kx_kdump *k, uint64_t pfn, uint64_t *ret_rank, bool *r
 	return 0;
 }
 
+#ifdef HAVE_SNAPPY
+/*
+ * libsnappy is C++ and brings libstdc++ along: loading it at every start costs more than reading a
+ * whole kernel log, and snappy pages are rare (Debian's makedumpfile can't even write them).  So it
+ * is opened the first time a snappy page is met.
+ */
+static snappy_status (*snappy_length_fn)(const char *, size_t, size_t *);
+static snappy_status (*snappy_uncompress_fn)(const char *, size_t, char *, size_t *);
+
+static bool snappy_load(void)
+{
+	static int state;       /* 0 not tried, 1 loaded, -1 not available */
+	void *h;
+
+	if (state)
+		return state > 0;
+	state = -1;
+	h = dlopen("libsnappy.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return false;
+	*(void **)&snappy_length_fn = dlsym(h, "snappy_uncompressed_length");
+	*(void **)&snappy_uncompress_fn = dlsym(h, "snappy_uncompress");
+	if (snappy_length_fn && snappy_uncompress_fn)
+		state = 1;
+	return state > 0;
+}
+#endif
+
 static int decompress(struct kx_kdump *k, uint32_t flags, uint32_t size, uint64_t at,
 		      struct kx_err *err)
 {
@@ -499,10 +528,13 @@ static int decompress(struct kx_kdump *k, uint32_t flags, uint32_t size, uint64_
 	if (flags & KX_KDUMP_SNAPPY) {
 		size_t len = 0;
 
-		if (snappy_uncompressed_length((const char *)k->cbuf, size, &len) == SNAPPY_OK &&
-		    len == bs)
-			ok = snappy_uncompress((const char *)k->cbuf, size, (char *)k->page, &len) ==
-			     SNAPPY_OK;
+		if (!snappy_load())
+			return kx_err_at(err, -EPROTONOSUPPORT, at, "page at 0x%" PRIx64 " is "
+					 "snappy-compressed and libsnappy.so.1 can't be loaded: %s "
+					 "(apt-get install libsnappy1v5)", at, dlerror());
+		if (snappy_length_fn((const char *)k->cbuf, size, &len) == SNAPPY_OK && len == bs)
+			ok = snappy_uncompress_fn((const char *)k->cbuf, size, (char *)k->page,
+						  &len) == SNAPPY_OK;
 		out = len;
 	}
 #endif
