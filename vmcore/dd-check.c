@@ -56,26 +56,19 @@ static const char *machine_name(uint16_t m)
 /* PAGESIZE from VMCOREINFO (0 when absent): device-dump notes are whole pages of it. */
 static uint64_t vmcoreinfo_pagesize(struct kx_vmcore *v, bool *ret_found)
 {
-	struct kx_note_iter it;
-	struct kx_note n;
 	struct kx_err ignore;
 	uint64_t pagesize = 0;
+	size_t len;
+	char *text;
 	int r;
 
-	*ret_found = false;
 	kx_err_clear(&ignore);
-	kx_note_iter_init(&it, v);
-	while ((r = kx_note_iter_next(&it, &n, &ignore)) != 0) {
-		char text[8192];
-		size_t len;
-
-		if (r < 0 || !kx_note_is_vmcoreinfo(&n) || n.truncated)
-			continue;
-		*ret_found = true;
-		len = n.descsz < sizeof(text) ? n.descsz : sizeof(text);
-		if (kx_vmcore_pread(v, text, len, n.desc_offset, &ignore) == 0)
-			kx_vmcoreinfo_get_u64(text, len, "PAGESIZE", 10, &pagesize);
-		break;
+	r = kx_vmcoreinfo_read(v, &text, &len, &ignore);
+	/* a note too large to read is still a VMCOREINFO note */
+	*ret_found = r == 0 || r == -EFBIG;
+	if (r == 0) {
+		kx_vmcoreinfo_get_u64(text, len, "PAGESIZE", 10, &pagesize);
+		free(text);
 	}
 	return pagesize;
 }
