@@ -27,7 +27,7 @@ enum kx_vmcore_format {
  * from its header (64-bit kernels only), type is ET_CORE, and its note area [offset_note,
  * offset_note + size_note) -- the capture's PT_NOTE bytes, verbatim -- is program header 0, a
  * virtual PT_NOTE (phnum is 1, or 0 without notes).  So every note offset is a real file offset.
- * Memory is read by page frame with kx_vmcore_kdump_page().
+ * Memory is read by page frame with kx_kdump_page(kx_vmcore_kdump(v), …).
  */
 struct kx_vmcore_info {
 	enum kx_vmcore_format format;
