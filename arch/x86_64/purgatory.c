@@ -44,7 +44,7 @@ struct layout {
 /* The header of a blob of `size` bytes, every offset checked against the size. */
 static int read_header(const unsigned char *b, size_t size, struct layout *ret, struct kx_err *err)
 {
-	struct layout l;
+	struct layout l = { 0 };
 	uint32_t params_size;
 
 	if (size < KX_PURG_HEADER_SIZE)
@@ -91,7 +91,7 @@ int kx_x86_purgatory_image(const void **ret_blob, size_t *ret_size, uint64_t *re
 {
 #ifdef KX_HAVE_PURGATORY_BLOB
 	size_t size = (size_t)(kx_x86_purgatory_blob_end - kx_x86_purgatory_blob);
-	struct layout l;
+	struct layout l = { 0 };
 	int r;
 
 	r = read_header(kx_x86_purgatory_blob, size, &l, NULL);
@@ -134,7 +134,7 @@ int kx_x86_purgatory_patch(void *copy, size_t size, const struct kx_purgatory_se
 	unsigned char *b = copy;
 	unsigned char *p;
 	struct kx_sha256 all;
-	struct layout l;
+	struct layout l = { 0 };
 	int r;
 
 	r = read_header(b, size, &l, err);

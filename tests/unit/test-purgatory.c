@@ -37,12 +37,6 @@ static void put(unsigned char *p, uint64_t v, unsigned n)
 		p[i] = (unsigned char)(v >> (8 * i));
 }
 
-static void hex(const uint8_t *d, char out[65])
-{
-	for (int i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
-
 /* ---- a synthetic blob: the header and parameter block the real one has, nothing else ---- */
 #define FAKE_SIZE   2048
 #define FAKE_ENTRY  0x40
@@ -239,6 +233,12 @@ static void patch_refuses_a_blob_whose_header_is_not_understood(void **state)
 
 /* ---- the real blob ---------------------------------------------------------------------- */
 #ifdef KX_HAVE_PURGATORY_BLOB
+static void hex(const uint8_t *d, char out[65])
+{
+	for (int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
 struct mapped {
 	unsigned char *base;
 	size_t len;
