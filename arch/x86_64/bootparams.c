@@ -401,9 +401,11 @@ int kx_efi_systab_rsdp(const char *buf, size_t len, uint64_t *ret, struct kx_err
 
 				if (d == 16 || a >> 60)
 					return kx_err_at(err, -EBADMSG, pos + (size_t)(v - line) + i,
-							 "/sys/firmware/efi/systab: bad %s address at "
-							 "offset %zu", d == 16 ? "character in the" :
-							 "(too long)", pos + (size_t)(v - line) + i);
+							 "/sys/firmware/efi/systab: %.*s has %s at "
+							 "offset %zu", (int)(eq - line), line,
+							 d == 16 ? "a character that is not hex" :
+							 "more than 64 bits",
+							 pos + (size_t)(v - line) + i);
 				a = a << 4 | d;
 			}
 			if (a == 0)
