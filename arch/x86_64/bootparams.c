@@ -174,8 +174,12 @@ static int check_spec(const struct kx_bootparams_spec *s, struct kx_err *err)
 {
 	const struct kx_e820 *m = s->e820;
 	bool ram = false;
-	size_t cmdlen = strlen(s->cmdline);
+	size_t cmdlen;
 
+	if (!s->bz || !s->head || !s->cmdline || !m)
+		return kx_err_set(err, -EINVAL, "boot_params need the image header, its first bytes, "
+				  "a command line and an e820 map");
+	cmdlen = strlen(s->cmdline);
 	if (s->bz->version < KX_BZ_MIN_PROTOCOL)
 		return kx_err_set(err, -ENOEXEC, "boot protocol %u.%02u has no 64-bit entry with "
 				  "ext_ fields and setup_data (2.12 or later needed)",
@@ -276,7 +280,9 @@ int kx_x86_bootparams_build(const struct kx_bootparams_spec *s, struct kx_bootpa
 	for (unsigned i = 0; i < bp.e820_zeropage; i++)
 		put_e820(bp.buf, KX_BP_E820_TABLE + (size_t)i * KX_E820_ENTRY_SIZE, &m->e[i]);
 
-	/* the rest in SETUP_E820_EXT nodes, each linked from the one before */
+	/* the rest in SETUP_E820_EXT nodes, each linked from the one before; none: no list (the
+	 * image's own header has 0 there, but it is ours to write) */
+	put64(bp.buf, KX_HDR_SETUP_DATA, 0);
 	{
 		size_t off = nodes_off, link = KX_HDR_SETUP_DATA, next_entry = bp.e820_zeropage;
 

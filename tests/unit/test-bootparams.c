@@ -114,6 +114,7 @@ static void every_field_lands_at_the_kernels_offset(void **state)
 	const unsigned char *b;
 
 	(void)state;
+	put(head, 0x250, 0x5a5a5a5a5a5a5a5a, 8);        /* a stale list in the image is not copied */
 	kx_err_clear(&e);
 	assert_int_equal(kx_x86_bootparams_build(&s, &bp, &e), 0);
 	b = bp.buf;
@@ -372,7 +373,7 @@ static void specs_no_kernel_can_boot_with_are_refused(void **state)
 	struct kx_e820 ok = small_map(), noram = { 0 }, overlap = { 0 };
 	static const struct {
 		const char *what;
-		int which;              /* 0 ok map, 1 no RAM, 2 overlapping */
+		int which;              /* 0 ok map, 1 no RAM, 2 overlapping, 3 none */
 		uint64_t load, initrd, initrd_size;
 		int code;
 		const char *msg;
@@ -382,9 +383,10 @@ static void specs_no_kernel_can_boot_with_are_refused(void **state)
 		{ "initrd size without address", 0, 0x3d000000, 0, 4096, -EINVAL, "initrd" },
 		{ "initrd that wraps", 0, 0x3d000000, UINT64_MAX - 4095, 8192, -EINVAL, "initrd" },
 		{ "no RAM", 1, 0x3d000000, 0, 0, -EINVAL, "no RAM" },
+		{ "no map at all", 3, 0x3d000000, 0, 0, -EINVAL, "e820 map" },
 		{ "overlapping entries", 2, 0x3d000000, 0, 0, -EINVAL, "normalize" },
 	};
-	const struct kx_e820 *maps[] = { &ok, &noram, &overlap };
+	const struct kx_e820 *maps[] = { &ok, &noram, &overlap, NULL };
 
 	(void)state;
 	assert_int_equal(kx_e820_add(&noram, 0, 0xfff, 2), 0);
