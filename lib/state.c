@@ -140,8 +140,7 @@ static int hexval(char c)
 	return -1;
 }
 
-/* Undo kx_escape into a new string; NULL on a bad escape (or a \x00, which no C string holds). */
-static char *unescape(const char *s, size_t n)
+char *kx_state_unescape(const char *s, size_t n)
 {
 	char *out = malloc(n + 1);
 	size_t o = 0;
@@ -171,7 +170,7 @@ static char *unescape(const char *s, size_t n)
 
 static int set_str(char **field, const char *v, size_t n)
 {
-	char *s = unescape(v, n);
+	char *s = kx_state_unescape(v, n);
 
 	if (!s)
 		return -EBADMSG;

@@ -64,6 +64,10 @@ struct kx_crash_record {
 	enum kx_hotplug_mode hotplug;   /* KX_HOTPLUG_UNKNOWN: no line written */
 };
 
+/* Undo kx_escape() into a new string (free()); NULL on a bad escape (or a \x00, which no C
+ * string holds) or without memory.  For the state dir's text files. */
+char *kx_state_unescape(const char *s, size_t n);
+
 /* $KEXEC_STATE_DIR or the default. */
 const char *kx_state_dir(void);
 
