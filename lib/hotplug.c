@@ -180,7 +180,7 @@ void kx_hp_decide(unsigned kind, const struct kx_hp_sys *sys, const struct kx_hp
 		ret->verdict = KX_HP_RELOAD;
 		if (sys->crash_hotplug[sub] == 0)
 			SAY("%s crash_hotplug reads 0 (after %u re-reads): the kernel does not update "
-			    "this image's header; reloading", sub_name, sys->rereads);
+			    "this image's header; reloading", sub_name, sys->rereads[sub]);
 		else
 			SAY("no %s crash_hotplug: the kernel does not update the header; reloading",
 			    sub_name);
@@ -234,7 +234,7 @@ void kx_hp_sys_read(const struct kx_sysroot *s, bool expect_kernel, unsigned rer
 			nanosleep(&(struct timespec){ reread_ms / 1000, (long)(reread_ms % 1000) * 1000000 },
 				  NULL);
 			ret->crash_hotplug[i] = read_tri(s, hp_paths[i]);
-			ret->rereads++;
+			ret->rereads[i]++;
 		}
 	}
 }

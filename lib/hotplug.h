@@ -64,7 +64,7 @@ struct kx_hp_sys {
 	bool standalone_dump;           /* s390: /sys/firmware/dump/dump_type is not "none" */
 	bool s390;
 	int crash_hotplug[KX_HP_SUBSYSTEMS];
-	unsigned rereads;               /* how many re-reads a 0 took (0: none needed) */
+	unsigned rereads[KX_HP_SUBSYSTEMS];     /* how many re-reads a 0 took (0: none needed) */
 };
 
 /* What the decision needs from the saved load (kx_hp_saved_from() fills it from a record). */

@@ -216,8 +216,15 @@ static int read_status(int dirfd, const char *dir, struct kx_hp_status *ret, str
 	if (n < 0)
 		r = kx_err_set(err, -errno, "cannot read %s/%s: %s", dir, KX_HP_STATUS_FILE,
 			       strerror(errno));
-	else
-		r = kx_hp_status_parse(text, (size_t)n, ret, err);
+	else {
+		struct kx_err pe;
+
+		kx_err_clear(&pe);
+		r = kx_hp_status_parse(text, (size_t)n, ret, &pe);
+		if (r < 0)
+			kx_err_set(err, r, "%.200s/%s: %.200s; remove it to start the counters afresh",
+				   dir, KX_HP_STATUS_FILE, pe.msg);
+	}
 	free(text);
 	return r;
 }

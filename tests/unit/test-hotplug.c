@@ -80,7 +80,7 @@ static void every_row_of_the_decision_list(void **state)
 		const char *reason;
 	} t[] = {
 #define SYS(loaded, fen, freg, fready, sa, s390, mem, cpu) \
-	{ loaded, fen, freg, fready, sa, s390, { mem, cpu }, 0 }
+	{ loaded, fen, freg, fready, sa, s390, { mem, cpu }, { 0, 0 } }
 #define SAVED(present, file, flags, mode) { present, file, flags, KX_HOTPLUG_##mode }
 		/* 1. nothing loaded: boot coldplug, or after kexec -u */
 		{ "memory-online", SYS(0, U, U, U, false, false, 1, 1), SAVED(false, false, 0, UNKNOWN),
@@ -179,7 +179,7 @@ static void the_sysfs_state_is_read_through_the_sysroot(void **state)
 	kx_hp_sys_read(&s, true, 3, 1, &sys);
 	assert_int_equal(sys.crash_loaded, U);
 	assert_int_equal(sys.crash_hotplug[KX_HP_MEMORY], U);
-	assert_int_equal(sys.rereads, 0);              /* absent is not re-read */
+	assert_int_equal(sys.rereads[KX_HP_MEMORY], 0);        /* absent is not re-read */
 	assert_false(sys.standalone_dump);
 	put(dir, "/sys/kernel/kexec_crash_loaded", "1\n");
 	put(dir, "/sys/kernel/fadump/registered", "1\n");
@@ -197,10 +197,11 @@ static void the_sysfs_state_is_read_through_the_sysroot(void **state)
 	assert_false(sys.s390);
 	assert_int_equal(sys.crash_hotplug[KX_HP_MEMORY], 0);
 	assert_int_equal(sys.crash_hotplug[KX_HP_CPU], U);
-	assert_int_equal(sys.rereads, 0);              /* nothing expects the kernel: no re-read */
+	assert_int_equal(sys.rereads[KX_HP_MEMORY], 0);        /* nothing expects the kernel */
 	kx_hp_sys_read(&s, true, 3, 1, &sys);
 	assert_int_equal(sys.crash_hotplug[KX_HP_MEMORY], 0);
-	assert_int_equal(sys.rereads, 3);              /* a steady 0 costs exactly the re-reads */
+	assert_int_equal(sys.rereads[KX_HP_MEMORY], 3);        /* a steady 0: exactly the re-reads */
+	assert_int_equal(sys.rereads[KX_HP_CPU], 0);           /* unknown is not re-read */
 	put(dir, "/sys/firmware/dump/dump_type", "fcp\n");
 	put(dir, "/proc/sys/kernel/arch", "s390x\n");
 	kx_hp_sys_read(&s, false, 0, 0, &sys);
