@@ -81,7 +81,9 @@ outcome() {
 	bash "$MKHP" row/sys loaded=1 mem_hp=fifo cpu_hp=1
 	save_record row kernel
 	# the kernel's answers, one per read: busy, then the truth
-	{ echo 0 >row/sys/sys/devices/system/memory/crash_hotplug; echo 1 >row/sys/sys/devices/system/memory/crash_hotplug; } &
+	# (the pause keeps the two answers out of one read of the pipe; the re-reads wait up to 2 s)
+	printf 'rereads = 100\nreread_ms = 20\n' >>row/hotplug.conf
+	{ echo 0 >row/sys/sys/devices/system/memory/crash_hotplug; sleep 0.5; echo 1 >row/sys/sys/devices/system/memory/crash_hotplug; } &
 	feeder=$!
 	event online memory
 	# status reads the file too: wait for the worker's two reads, then make it a plain file
