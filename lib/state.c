@@ -22,6 +22,27 @@ const char *kx_state_dir(void)
 	return d && *d ? d : KX_STATE_DIR_DEFAULT;
 }
 
+static const char *const hotplug_mode_names[] = {
+	[KX_HOTPLUG_UNKNOWN] = "unknown", [KX_HOTPLUG_KERNEL] = "kernel",
+	[KX_HOTPLUG_FALLBACK] = "fallback", [KX_HOTPLUG_NONE] = "none",
+};
+
+const char *kx_hotplug_mode_name(enum kx_hotplug_mode m)
+{
+	return (unsigned)m < sizeof(hotplug_mode_names) / sizeof(hotplug_mode_names[0]) ?
+		hotplug_mode_names[m] : "unknown";
+}
+
+int kx_hotplug_mode_parse(const char *s, size_t len, enum kx_hotplug_mode *ret)
+{
+	for (unsigned m = KX_HOTPLUG_KERNEL; m <= KX_HOTPLUG_NONE; m++)
+		if (strlen(hotplug_mode_names[m]) == len && !memcmp(s, hotplug_mode_names[m], len)) {
+			*ret = (enum kx_hotplug_mode)m;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 /* A growing text buffer. */
 struct sbuf {
 	char *p;
@@ -96,6 +117,8 @@ int kx_crash_record_format(const struct kx_crash_record *rec, char **ret, struct
 		sb_value(&b, "initrd", rec->initrd);
 	sb_value(&b, "cmdline", rec->cmdline ? rec->cmdline : "");
 	sb_value(&b, "cwd", rec->cwd ? rec->cwd : "/");
+	if (rec->hotplug != KX_HOTPLUG_UNKNOWN)
+		sb_printf(&b, "hotplug %s\n", kx_hotplug_mode_name(rec->hotplug));
 	for (size_t i = 0; i < rec->argc; i++)
 		sb_value(&b, "arg", rec->argv[i]);
 	if (b.oom) {
@@ -117,8 +140,7 @@ static int hexval(char c)
 	return -1;
 }
 
-/* Undo kx_escape into a new string; NULL on a bad escape (or a \x00, which no C string holds). */
-static char *unescape(const char *s, size_t n)
+char *kx_state_unescape(const char *s, size_t n)
 {
 	char *out = malloc(n + 1);
 	size_t o = 0;
@@ -148,7 +170,7 @@ static char *unescape(const char *s, size_t n)
 
 static int set_str(char **field, const char *v, size_t n)
 {
-	char *s = unescape(v, n);
+	char *s = kx_state_unescape(v, n);
 
 	if (!s)
 		return -EBADMSG;
@@ -217,6 +239,9 @@ int kx_crash_record_parse(const char *text, size_t len, struct kx_crash_record *
 			r = set_str(&rec.cmdline, v, vlen);
 		} else if (KEY("cwd")) {
 			r = set_str(&rec.cwd, v, vlen);
+		} else if (KEY("hotplug")) {
+			if (kx_hotplug_mode_parse(v, vlen, &rec.hotplug) < 0)
+				r = -EBADMSG;
 		} else if (KEY("arg")) {
 			if (rec.argc == cap) {
 				char **na;

@@ -20,6 +20,11 @@
  *   initrd /boot/initrd.img-...     (absent: no initrd)
  *   cmdline root=... irqpoll ...    the command line passed to the kernel
  *   cwd /root                       the working directory argv's relative paths refer to
+ *   hotplug kernel                  kernel: the kernel keeps the elfcorehdr right across
+ *                                   memory/CPU hotplug; fallback: the kernel refused the update
+ *                                   flag and kexec-hotplug reloads; none: no support or
+ *                                   --no-hotplug (kexec-hotplug reloads).  Absent in records of
+ *                                   older loaders: "unknown".
  *   arg kexec                       argv, one line per argument, in order
  *   arg -p
  */
@@ -33,6 +38,19 @@
 #define KX_STATE_RECORD "crash-load"
 #define KX_STATE_MAX_ARGS 4096
 
+/* Who keeps the loaded elfcorehdr right across hotplug (the record's `hotplug` line). */
+enum kx_hotplug_mode {
+	KX_HOTPLUG_UNKNOWN = 0,         /* no `hotplug` line: a record of an older loader */
+	KX_HOTPLUG_KERNEL,
+	KX_HOTPLUG_FALLBACK,
+	KX_HOTPLUG_NONE,
+};
+
+/* "unknown", "kernel", "fallback", "none"; and back (-EINVAL for anything else, "unknown"
+ * included: a record never says it). */
+const char *kx_hotplug_mode_name(enum kx_hotplug_mode m);
+int kx_hotplug_mode_parse(const char *s, size_t len, enum kx_hotplug_mode *ret);
+
 struct kx_crash_record {
 	long long time;
 	char syscall[32];
@@ -43,7 +61,12 @@ struct kx_crash_record {
 	char *cwd;
 	char **argv;
 	size_t argc;
+	enum kx_hotplug_mode hotplug;   /* KX_HOTPLUG_UNKNOWN: no line written */
 };
+
+/* Undo kx_escape() into a new string (free()); NULL on a bad escape (or a \x00, which no C
+ * string holds) or without memory.  For the state dir's text files. */
+char *kx_state_unescape(const char *s, size_t n);
 
 /* $KEXEC_STATE_DIR or the default. */
 const char *kx_state_dir(void);

@@ -107,6 +107,57 @@ static void unknown_keys_and_comments_are_ignored(void **state)
 	kx_crash_record_free(&out);
 }
 
+static void the_hotplug_mode_round_trips_and_old_records_read_as_unknown(void **state)
+{
+	static const enum kx_hotplug_mode modes[] = {
+		KX_HOTPLUG_KERNEL, KX_HOTPLUG_FALLBACK, KX_HOTPLUG_NONE,
+	};
+	static const char *const lines[] = { "hotplug kernel\n", "hotplug fallback\n",
+					     "hotplug none\n" };
+	static const char old[] = "version 1\nsyscall kexec_load\nkernel /k\ncmdline x\n";
+	struct kx_crash_record in = sample(), out;
+	char *text = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(modes); i++) {
+		in.hotplug = modes[i];
+		assert_int_equal(kx_crash_record_format(&in, &text, NULL), 0);
+		assert_non_null(strstr(text, lines[i]));
+		assert_int_equal(kx_crash_record_parse(text, strlen(text), &out, NULL), 0);
+		assert_int_equal(out.hotplug, modes[i]);
+		kx_crash_record_free(&out);
+		free(text);
+	}
+	/* unknown is never written: the record stays as an older loader wrote it */
+	in.hotplug = KX_HOTPLUG_UNKNOWN;
+	assert_int_equal(kx_crash_record_format(&in, &text, NULL), 0);
+	assert_null(strstr(text, "hotplug"));
+	free(text);
+	assert_int_equal(kx_crash_record_parse(old, strlen(old), &out, NULL), 0);
+	assert_int_equal(out.hotplug, KX_HOTPLUG_UNKNOWN);
+	assert_string_equal(kx_hotplug_mode_name(out.hotplug), "unknown");
+	kx_crash_record_free(&out);
+}
+
+static void a_hotplug_mode_the_loader_never_writes_is_refused(void **state)
+{
+	static const char *const bad[] = { "unknown", "Kernel", "kernel ", "", "udev" };
+	char text[256];
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(bad); i++) {
+		struct kx_crash_record out;
+		struct kx_err e;
+
+		snprintf(text, sizeof(text), "version 1\nsyscall s\nkernel /k\nhotplug %s\ncmdline x\n",
+			 bad[i]);
+		kx_err_clear(&e);
+		assert_int_equal(kx_crash_record_parse(text, strlen(text), &out, &e), -EBADMSG);
+		if (!strstr(e.msg, "line 4"))
+			fail_msg("\"%s\": \"%s\" lacks the line", bad[i], e.msg);
+	}
+}
+
 static void write_read_remove_in_a_directory(void **state)
 {
 	char dir[] = "/tmp/kx-state.XXXXXX", path[256], lockpath[300];
@@ -163,6 +214,8 @@ int main(void)
 		cmocka_unit_test(a_record_survives_format_and_parse),
 		cmocka_unit_test(hostile_records_are_refused),
 		cmocka_unit_test(unknown_keys_and_comments_are_ignored),
+		cmocka_unit_test(the_hotplug_mode_round_trips_and_old_records_read_as_unknown),
+		cmocka_unit_test(a_hotplug_mode_the_loader_never_writes_is_refused),
 		cmocka_unit_test(write_read_remove_in_a_directory),
 		cmocka_unit_test(state_dir_comes_from_the_environment),
 	};

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hotplug.h"
+
+/* kexec_load flags a header update needs (KEXEC_UPDATE_ELFCOREHDR, KEXEC_CRASH_HOTPLUG_SUPPORT) */
+#define UPDATE_FLAGS 0xcull
+
+static const char *const subsystem_names[KX_HP_SUBSYSTEMS] = { "memory", "cpu" };
+static const char *const action_names[KX_HP_ACTIONS] = { "add", "remove", "online", "offline" };
+
+static int name_index(const char *const *names, unsigned n, const char *s, size_t len)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (strlen(names[i]) == len && !memcmp(names[i], s, len))
+			return (int)i;
+	return -1;
+}
+
+int kx_hp_event_kind(const char *action, const char *subsystem, const char *synth_uuid,
+		     const char **ret_why)
+{
+	int sub, act;
+
+	if (synth_uuid) {
+		*ret_why = "synthetic event (SYNTH_UUID: boot coldplug or udevadm trigger)";
+		return -1;
+	}
+	sub = subsystem ? name_index(subsystem_names, KX_HP_SUBSYSTEMS, subsystem,
+				     strlen(subsystem)) : -1;
+	act = action ? name_index(action_names, KX_HP_ACTIONS, action, strlen(action)) : -1;
+	if (sub < 0 || act < 0) {
+		*ret_why = "not a memory or cpu add, remove, online or offline event";
+		return -1;
+	}
+	/* a memory block's "add" precedes its "online": the online event is the one that counts */
+	if (sub == KX_HP_MEMORY && act == KX_HP_ADD) {
+		*ret_why = "memory add (the online event that follows is the one that counts)";
+		return -1;
+	}
+	return sub * KX_HP_ACTIONS + act;
+}
+
+const char *kx_hp_kind_name(unsigned kind)
+{
+	static const char *const names[KX_HP_KINDS] = {
+		"memory-add", "memory-remove", "memory-online", "memory-offline",
+		"cpu-add", "cpu-remove", "cpu-online", "cpu-offline",
+	};
+
+	return kind < KX_HP_KINDS ? names[kind] : "?";
+}
+
+int kx_hp_kind_parse(const char *s, size_t len, unsigned *ret)
+{
+	for (unsigned k = 0; k < KX_HP_KINDS; k++) {
+		const char *n = kx_hp_kind_name(k);
+
+		if (strlen(n) == len && !memcmp(n, s, len)) {
+			*ret = k;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+void kx_hp_saved_from(const struct kx_crash_record *rec, struct kx_hp_saved *ret)
+{
+	*ret = (struct kx_hp_saved){
+		.present = true,
+		.file_load = !strcmp(rec->syscall, "kexec_file_load"),
+		.flags = rec->flags,
+		.mode = rec->hotplug,
+	};
+}
+
+bool kx_hp_saved_kernel_mode(const struct kx_hp_saved *saved)
+{
+	if (!saved->present)
+		return false;
+	if (saved->mode != KX_HOTPLUG_UNKNOWN)
+		return saved->mode == KX_HOTPLUG_KERNEL;
+	return saved->file_load || (saved->flags & UPDATE_FLAGS);
+}
+
+const char *kx_hp_mechanism_name(enum kx_hp_mechanism m)
+{
+	static const char *const names[] = {
+		[KX_HP_MECH_NOTHING] = "nothing loaded",
+		[KX_HP_MECH_REPAIR] = "recorded load missing (repair)",
+		[KX_HP_MECH_FADUMP_KERNEL] = "fadump (capture kernel builds the header)",
+		[KX_HP_MECH_FADUMP_REGISTER] = "fadump (re-registered on hotplug)",
+		[KX_HP_MECH_STANDALONE] = "stand-alone dump (header built at dump time)",
+		[KX_HP_MECH_KERNEL] = "kernel-maintained",
+		[KX_HP_MECH_UDEV] = "udev reload",
+		[KX_HP_MECH_UNRECORDED] = "loaded without a record",
+	};
+
+	return (unsigned)m < sizeof(names) / sizeof(names[0]) ? names[m] : "?";
+}
+
+const char *kx_hp_verdict_name(enum kx_hp_verdict v)
+{
+	static const char *const names[] = {
+		[KX_HP_IGNORE] = "ignore", [KX_HP_RELOAD] = "reload",
+		[KX_HP_REREGISTER] = "re-register", [KX_HP_STALE] = "stale",
+	};
+
+	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "?";
+}
+
+enum kx_hp_mechanism kx_hp_mechanism(const struct kx_hp_sys *sys, const struct kx_hp_saved *saved)
+{
+	if (sys->fadump_registered == 1)
+		return sys->fadump_hotplug_ready == 1 ? KX_HP_MECH_FADUMP_KERNEL :
+			KX_HP_MECH_FADUMP_REGISTER;
+	if (sys->standalone_dump || (sys->s390 && sys->crash_loaded == 1))
+		return KX_HP_MECH_STANDALONE;
+	if (sys->crash_loaded != 1)
+		return saved->present ? KX_HP_MECH_REPAIR : KX_HP_MECH_NOTHING;
+	if (!saved->present)
+		return KX_HP_MECH_UNRECORDED;
+	return kx_hp_saved_kernel_mode(saved) ? KX_HP_MECH_KERNEL : KX_HP_MECH_UDEV;
+}
+
+#define SAY(...) snprintf(ret->reason, sizeof(ret->reason), __VA_ARGS__)
+
+void kx_hp_decide(unsigned kind, const struct kx_hp_sys *sys, const struct kx_hp_saved *saved,
+		  struct kx_hp_decision *ret)
+{
+	enum kx_hp_subsystem sub = kx_hp_kind_subsystem(kind);
+	enum kx_hp_action act = kx_hp_kind_action(kind);
+	const char *sub_name = subsystem_names[sub];
+	bool removal = sub == KX_HP_MEMORY && (act == KX_HP_REMOVE || act == KX_HP_OFFLINE);
+
+	ret->mechanism = kx_hp_mechanism(sys, saved);
+	ret->verdict = KX_HP_IGNORE;
+	switch (ret->mechanism) {
+	case KX_HP_MECH_NOTHING:
+		SAY("nothing is loaded or registered");
+		return;
+	case KX_HP_MECH_REPAIR:
+		ret->verdict = KX_HP_RELOAD;
+		SAY("a load is recorded but no crash kernel is loaded (a reload was cut short): "
+		    "reloading it");
+		return;
+	case KX_HP_MECH_FADUMP_KERNEL:
+		SAY("fadump: the capture kernel builds the elfcorehdr (hotplug_ready 1)");
+		return;
+	case KX_HP_MECH_FADUMP_REGISTER:
+		ret->verdict = KX_HP_REREGISTER;
+		SAY("fadump without hotplug_ready: re-registering");
+		return;
+	case KX_HP_MECH_STANDALONE:
+		SAY("%s", sys->standalone_dump ? "s390 stand-alone dump: the header is built at "
+		    "dump time" : "s390: the capture kernel builds the elfcorehdr");
+		return;
+	case KX_HP_MECH_UNRECORDED:
+		if (sys->crash_hotplug[sub] == 1) {
+			SAY("%s crash_hotplug 1: the kernel updates the header", sub_name);
+			return;
+		}
+		ret->verdict = KX_HP_STALE;
+		SAY("the crash kernel was loaded without a kexec-ext record: its elfcorehdr is stale "
+		    "and cannot be reloaded; load it with kexec -p");
+		return;
+	case KX_HP_MECH_UDEV:
+		ret->verdict = KX_HP_RELOAD;
+		SAY("saved load in %s mode: reloading", saved->mode == KX_HOTPLUG_UNKNOWN ?
+		    "kexec_load" : kx_hotplug_mode_name(saved->mode));
+		return;
+	case KX_HP_MECH_KERNEL:
+		break;
+	}
+	if (sys->crash_hotplug[sub] != 1) {
+		ret->verdict = KX_HP_RELOAD;
+		if (sys->crash_hotplug[sub] == 0)
+			SAY("%s crash_hotplug reads 0 (after %u re-reads): the kernel does not update "
+			    "this image's header; reloading", sub_name, sys->rereads[sub]);
+		else
+			SAY("no %s crash_hotplug: the kernel does not update the header; reloading",
+			    sub_name);
+		return;
+	}
+	if (removal) {
+		/* x86 rebuilds at MEM_OFFLINE while the range is still System RAM, and never after
+		 * remove_memory() releases it */
+		ret->verdict = KX_HP_RELOAD;
+		SAY("memory %s: the kernel's header still lists the range after removal; reloading",
+		    action_names[act]);
+		return;
+	}
+	SAY("%s crash_hotplug 1: the kernel updates the header", sub_name);
+}
+
+#undef SAY
+
+/* 0, 1, or unknown (absent, unreadable, not a number) */
+static int read_tri(const struct kx_sysroot *s, const char *path)
+{
+	uint64_t v;
+
+	if (kx_sysroot_read_u64(s, path, 10, &v) < 0)
+		return KX_HP_UNKNOWN;
+	return v ? 1 : 0;
+}
+
+void kx_hp_sys_read(const struct kx_sysroot *s, bool expect_kernel, unsigned rereads,
+		    unsigned reread_ms, struct kx_hp_sys *ret)
+{
+	static const char *const hp_paths[KX_HP_SUBSYSTEMS] = {
+		"/sys/devices/system/memory/crash_hotplug", "/sys/devices/system/cpu/crash_hotplug",
+	};
+	char buf[64];
+	size_t len;
+
+	*ret = (struct kx_hp_sys){ 0 };
+	ret->crash_loaded = read_tri(s, "/sys/kernel/kexec_crash_loaded");
+	ret->fadump_enabled = read_tri(s, "/sys/kernel/fadump/enabled");
+	ret->fadump_registered = read_tri(s, "/sys/kernel/fadump/registered");
+	ret->fadump_hotplug_ready = read_tri(s, "/sys/kernel/fadump/hotplug_ready");
+	if (kx_sysroot_read(s, "/sys/firmware/dump/dump_type", buf, sizeof(buf), &len) == 0)
+		ret->standalone_dump = len > 0 && strncmp(buf, "none", 4) != 0;
+	if (kx_sysroot_read(s, "/proc/sys/kernel/arch", buf, sizeof(buf), &len) == 0)
+		ret->s390 = !strncmp(buf, "s390", 4);
+	for (unsigned i = 0; i < KX_HP_SUBSYSTEMS; i++) {
+		ret->crash_hotplug[i] = read_tri(s, hp_paths[i]);
+		/* 0 while the kernel's kexec lock is busy: read again before believing it */
+		for (unsigned n = 0; expect_kernel && ret->crash_hotplug[i] == 0 && n < rereads; n++) {
+			nanosleep(&(struct timespec){ reread_ms / 1000, (long)(reread_ms % 1000) * 1000000 },
+				  NULL);
+			ret->crash_hotplug[i] = read_tri(s, hp_paths[i]);
+			ret->rereads[i]++;
+		}
+	}
+}
+
+void kx_hp_config_defaults(struct kx_hp_config *ret)
+{
+	*ret = (struct kx_hp_config){
+		.quiet_ms = KX_HP_QUIET_MS_DEFAULT, .max_settle_ms = KX_HP_MAX_SETTLE_MS_DEFAULT,
+		.spawn = KX_HP_SPAWN_AUTO, .rereads = 5, .reread_ms = 20,
+	};
+}
+
+static int parse_ms(const char *v, unsigned max, unsigned *ret)
+{
+	unsigned long n;
+	char *end;
+
+	if (*v < '0' || *v > '9')
+		return -EINVAL;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || *end || n > max)
+		return -EINVAL;
+	*ret = (unsigned)n;
+	return 0;
+}
+
+int kx_hp_config_set(struct kx_hp_config *cfg, const char *key, const char *value,
+		     struct kx_err *err)
+{
+	struct kx_hp_config c = *cfg;
+	int r = -EINVAL;
+
+	if (!strcmp(key, "quiet_ms")) {
+		r = parse_ms(value, KX_HP_MS_MAX, &c.quiet_ms);
+	} else if (!strcmp(key, "max_settle_ms")) {
+		r = parse_ms(value, KX_HP_MS_MAX, &c.max_settle_ms);
+	} else if (!strcmp(key, "rereads")) {
+		r = parse_ms(value, 100, &c.rereads);
+	} else if (!strcmp(key, "reread_ms")) {
+		r = parse_ms(value, 1000, &c.reread_ms);
+	} else if (!strcmp(key, "spawn")) {
+		static const char *const names[] = { "auto", "systemd", "fork" };
+		int i = name_index(names, 3, value, strlen(value));
+
+		if (i >= 0) {
+			c.spawn = (enum kx_hp_spawn)i;
+			r = 0;
+		}
+		if (r < 0)
+			return kx_err_set(err, -EBADMSG, "spawn = %.64s: expected auto, systemd or fork",
+					  value);
+	} else {
+		return kx_err_set(err, -EBADMSG, "unknown setting \"%.64s\" (known: quiet_ms, "
+				  "max_settle_ms, spawn, rereads, reread_ms)", key);
+	}
+	if (r < 0)
+		return kx_err_set(err, -EBADMSG, "%s = %.64s: expected a whole number no larger "
+				  "than %u", key, value, !strcmp(key, "rereads") ? 100 :
+				  !strcmp(key, "reread_ms") ? 1000 : KX_HP_MS_MAX);
+	*cfg = c;
+	return 0;
+}
+
+static void trim(const char **s, const char **e)
+{
+	while (*s < *e && (**s == ' ' || **s == '\t'))
+		(*s)++;
+	while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t' || (*e)[-1] == '\r'))
+		(*e)--;
+}
+
+int kx_hp_config_parse(const char *text, size_t len, struct kx_hp_config *cfg, struct kx_err *err)
+{
+	struct kx_hp_config c = *cfg;
+	size_t pos = 0;
+	unsigned lineno = 0;
+
+	while (pos < len) {
+		const char *line = text + pos, *nl = memchr(line, '\n', len - pos);
+		const char *end = nl ? nl : text + len, *ks = line, *ke, *vs, *ve = end, *eq;
+		char key[32], value[64];
+		struct kx_err e;
+
+		pos = (size_t)(end - text) + 1;
+		lineno++;
+		trim(&ks, &ve);
+		if (ks == ve || *ks == '#')
+			continue;
+		eq = memchr(ks, '=', (size_t)(ve - ks));
+		if (!eq || memchr(ks, '\0', (size_t)(ve - ks)))
+			return kx_err_set(err, -EBADMSG, "line %u: expected \"key = value\"", lineno);
+		ke = eq;
+		vs = eq + 1;
+		trim(&ks, &ke);
+		trim(&vs, &ve);
+		if ((size_t)(ke - ks) >= sizeof(key) || (size_t)(ve - vs) >= sizeof(value) || ks == ke)
+			return kx_err_set(err, -EBADMSG, "line %u: key or value too long or empty",
+					  lineno);
+		memcpy(key, ks, (size_t)(ke - ks));
+		key[ke - ks] = '\0';
+		memcpy(value, vs, (size_t)(ve - vs));
+		value[ve - vs] = '\0';
+		kx_err_clear(&e);
+		if (kx_hp_config_set(&c, key, value, &e) < 0)
+			return kx_err_set(err, -EBADMSG, "line %u: %s", lineno, e.msg);
+	}
+	*cfg = c;
+	return 0;
+}

@@ -1,0 +1,67 @@
+#!/bin/sh
+# First kernel, issue 7 (b)/(c): udevd runs our 98-kexec-hotplug.rules; our kexec -p loads; the
+# host hot-adds a DIMM (and with kx_unplug=1 removes it again) over QMP; a sampler polls
+# /sys/kernel/kexec_crash_loaded the whole time; kexec-hotplug must reload and the time without
+# a crash kernel is what the sampler saw.  Then panic, as first.sh does.
+. /e2e/lib.sh
+kexec=$(param kx_kexec /usr/sbin/kexec)
+mode=$(param kx_mode s)
+hp=/usr/libexec/kexec-ext/kexec-hotplug
+rules=$(ls /lib/udev/rules.d/98-kexec-hotplug.rules /usr/lib/udev/rules.d/98-kexec-hotplug.rules 2>/dev/null | head -n 1)
+echo "FIRST_START kver=$(uname -r) ncpus=$(grep -c ^processor /proc/cpuinfo) kexec=$kexec mode=-$mode"
+if [ ! -x /e2e/crash-loaded-sampler ] || [ -z "$rules" ] || [ ! -x "$hp" ]; then
+	echo "HPUDEV_MISSING sampler=$(test -x /e2e/crash-loaded-sampler && echo 1 || echo 0) rules=${rules:-none} helper=$(test -x $hp && echo 1 || echo 0)"
+	exit 0
+fi
+ram_ranges
+mkdir -p /run/udev /etc/kexec
+echo "quiet_ms = $(param kx_quiet_ms 500)" >/etc/kexec/hotplug.conf
+/lib/systemd/systemd-udevd --daemon
+cmdline="console=ttyS0 irqpoll nr_cpus=1 reset_devices acpi_no_memhotplug panic=-1 kx_test=capture $(param kx_capture_extra '' | tr , ' ')"
+"$kexec" -p -"$mode" /boot/vmlinuz --initrd=/boot/capture.cpio.gz --append="$cmdline"
+echo "KEXEC_LOAD_RC=$? took=..$(up)"
+echo "CRASH_LOADED=$(cat /sys/kernel/kexec_crash_loaded)"
+/e2e/crash-loaded-sampler 900 /tmp/sampler.stop >/tmp/sampler.out &
+sampler=$!
+
+# wait_reloads N: until kexec-hotplug has reloaded N times and nothing is pending (60 s at most)
+wait_reloads() {
+	i=0
+	while [ $i -lt 600 ]; do
+		s=$("$hp" status --json | tr -d ' \n')
+		case $s in *'"pending":0'*) case $s in *"\"reloads\":$1,"* | *"\"reloads\":$(($1 + 1)),"*) return 0 ;; esac ;; esac
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+n0=$(mem_blocks)
+echo "READY_FOR_HOTPLUG blocks=$n0"
+i=0
+while [ "$(mem_blocks)" -le "$n0" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 3
+for d in /sys/devices/system/memory/memory*; do
+	[ "$(cat "$d/state")" = offline ] && echo online >"$d/state"
+done
+wait_reloads 1
+echo "HPUDEV_ADD_SETTLED rc=$? $("$hp" status --json | tr -d '\n')"
+echo "HOTPLUG_DONE blocks=$(mem_blocks) waited=${i}x0.1s"
+ram_ranges | sed 's/^/AFTER_/'
+if [ "$(param kx_unplug 0)" = 1 ]; then
+	r1=$("$hp" status --json | tr -d ' \n' | sed 's/.*"reloads":\([0-9]*\).*/\1/')
+	n1=$(mem_blocks)
+	echo "READY_FOR_UNPLUG blocks=$n1"
+	i=0
+	while [ "$(mem_blocks)" -ge "$n1" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+	wait_reloads $((r1 + 1))
+	echo "HPUDEV_REMOVE_SETTLED rc=$? $("$hp" status --json | tr -d '\n')"
+	echo "UNPLUG_DONE blocks=$(mem_blocks) waited=${i}x0.1s"
+	ram_ranges | sed 's/^/UNPLUGGED_/'
+fi
+touch /tmp/sampler.stop
+wait $sampler
+cat /tmp/sampler.out
+echo "CRASH_LOADED=$(cat /sys/kernel/kexec_crash_loaded)"
+echo "PANIC_NOW uptime=$(up)"
+echo c >/proc/sysrq-trigger

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KX_KEXEC_HOTPLUG_H
+#define KX_KEXEC_HOTPLUG_H
+/*
+ * kexec-hotplug: the udev helper (main.c: the event, the one worker's start), the worker
+ * (worker.c: settle, decide, reload or re-register) and `status` (status.c).
+ */
+#include <stdbool.h>
+
+#include "hotplug.h"
+#include "hpstate.h"
+#include "sysroot.h"
+
+#define PROG "kexec-hotplug"
+
+struct hp_ctx {
+	const char *state_dir;
+	struct kx_sysroot sysroot;
+	struct kx_hp_config cfg;
+	char kexec[4096];               /* the loader a reload runs */
+	bool verbose;                   /* log lines to stderr too */
+};
+
+/* Log one line to syslog (LOG_DAEMON), and to stderr with -v. */
+void hp_log(const struct hp_ctx *c, int priority, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The worker: returns at once when another holds hotplug.worker.lock. */
+int hp_worker(const struct hp_ctx *c);
+
+/* `status [--json]`: exit status. */
+int hp_status(const struct hp_ctx *c, bool json);
+
+#endif

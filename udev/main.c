@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kexec-hotplug: run by 98-kexec-hotplug.rules for each memory/CPU event.  It counts the event in
+ * the state dir, makes sure the one worker runs, and returns to udev at once: udev waits for its
+ * RUN programs, so nothing slow (and never `udevadm settle`, which would wait for this very event)
+ * may happen here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "kexec-hotplug.h"
+#include "state.h"
+
+#ifndef KX_SYSCONFDIR
+#define KX_SYSCONFDIR "/etc"
+#endif
+#ifndef KX_SBINDIR
+#define KX_SBINDIR "/usr/sbin"
+#endif
+
+/* what a worker started by systemd-run must see of our environment */
+static const char *const passed_env[] = {
+	"KEXEC_STATE_DIR", "KEXEC_HOTPLUG_KEXEC", "KEXEC_HOTPLUG_CONF", "KEXEC_HOTPLUG_SYSROOT",
+	"KEXEC_HOTPLUG_QUIET_MS", "KEXEC_HOTPLUG_MAX_SETTLE_MS", "KEXEC_HOTPLUG_SPAWN",
+};
+
+void hp_log(const struct hp_ctx *c, int priority, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsyslog(priority, fmt, ap);
+	va_end(ap);
+	if (c->verbose) {
+		va_start(ap, fmt);
+		fprintf(stderr, PROG ": ");
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+		va_end(ap);
+	}
+}
+
+static void usage(FILE *fp)
+{
+	fputs("Usage:\n"
+	      " " PROG "                  (from udev) count the event in ACTION/SUBSYSTEM/DEVPATH\n"
+	      " " PROG " worker           settle the burst and reload (started by the above)\n"
+	      " " PROG " status [--json]  mode, counters, last reload and error\n"
+	      "\nOptions:\n"
+	      " -j, --json       status as JSON\n"
+	      " -v, --verbose    log lines to stderr too\n"
+	      " -h, --help       display this help\n"
+	      " -V, --version    display version\n"
+	      "\nSee kexec-hotplug(8).\n", fp);
+}
+
+static int usage_error(const char *what)
+{
+	fprintf(stderr, PROG ": %s\nTry '" PROG " --help' for more information.\n", what);
+	return 2;
+}
+
+/* configuration file, then the environment; a bad setting is logged and the default kept */
+static void load_config(struct hp_ctx *c)
+{
+	static const struct {
+		const char *env, *key;
+	} envs[] = {
+		{ "KEXEC_HOTPLUG_QUIET_MS", "quiet_ms" },
+		{ "KEXEC_HOTPLUG_MAX_SETTLE_MS", "max_settle_ms" },
+		{ "KEXEC_HOTPLUG_SPAWN", "spawn" },
+	};
+	const char *path = getenv("KEXEC_HOTPLUG_CONF");
+	char text[8192];
+	struct kx_err e;
+	ssize_t n = -1;
+	int fd;
+
+	if (!path || !*path)
+		path = KX_SYSCONFDIR "/kexec/hotplug.conf";
+	kx_hp_config_defaults(&c->cfg);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, text, sizeof(text));
+		close(fd);
+	}
+	kx_err_clear(&e);
+	if (n == (ssize_t)sizeof(text))
+		hp_log(c, LOG_WARNING, "%s is larger than %zu bytes: ignored, defaults used", path,
+		       sizeof(text) - 1);
+	else if (n >= 0 && kx_hp_config_parse(text, (size_t)n, &c->cfg, &e) < 0)
+		hp_log(c, LOG_WARNING, "%s: %s; defaults used", path, e.msg);
+	for (size_t i = 0; i < sizeof(envs) / sizeof(envs[0]); i++) {
+		const char *v = getenv(envs[i].env);
+
+		kx_err_clear(&e);
+		if (v && *v && kx_hp_config_set(&c->cfg, envs[i].key, v, &e) < 0)
+			hp_log(c, LOG_WARNING, "%s: %s; ignored", envs[i].env, e.msg);
+	}
+}
+
+static int setup(struct hp_ctx *c)
+{
+	const char *k = getenv("KEXEC_HOTPLUG_KEXEC"), *root = getenv("KEXEC_HOTPLUG_SYSROOT");
+	int r;
+
+	c->state_dir = kx_state_dir();
+	/* only an absolute path overrides the installed loader: udev's PATH is not ours to trust */
+	snprintf(c->kexec, sizeof(c->kexec), "%s", k && k[0] == '/' ? k : KX_SBINDIR "/kexec");
+	r = kx_sysroot_init(&c->sysroot, root);
+	if (r < 0) {
+		hp_log(c, LOG_ERR, "KEXEC_HOTPLUG_SYSROOT=%s: %s", root, strerror(-r));
+		return r;
+	}
+	load_config(c);
+	return 0;
+}
+
+struct event_ctx {
+	int kind;                       /* -1: ignored at once */
+	const char *why;
+	int64_t now;
+};
+
+static bool record_event(struct kx_hp_status *st, void *ctx)
+{
+	struct event_ctx *ev = ctx;
+
+	st->events++;
+	if (ev->kind < 0) {
+		st->ignored++;
+		snprintf(st->last_reason, sizeof(st->last_reason), "%s", ev->why);
+		return true;
+	}
+	if (kx_hp_status_pending(st) == 0)
+		st->first_pending_ms = ev->now;
+	st->pending[ev->kind]++;
+	st->seq++;
+	st->last_event_ms = ev->now;
+	return true;
+}
+
+/* true when a worker holds its lock now: it looks for new events after releasing it */
+static bool worker_running(const char *dir)
+{
+	char path[PATH_MAX];
+	bool held = false;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, KX_HP_WORKER_LOCK);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return false;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+		held = errno == EWOULDBLOCK;
+	close(fd);
+	return held;
+}
+
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void to_dev_null(void)
+{
+	int fd = open("/dev/null", O_RDWR);
+
+	if (fd < 0)
+		return;
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+}
+
+/* systemd-run --no-block: under systemd, udev kills what it forked when the event is done */
+static int spawn_systemd(const struct hp_ctx *c, const char *self)
+{
+	char envbuf[sizeof(passed_env) / sizeof(passed_env[0])][PATH_MAX + 64];
+	const char *argv[32];
+	unsigned n = 0;
+	pid_t pid;
+	int r;
+
+	argv[n++] = "systemd-run";
+	argv[n++] = "--no-block";
+	argv[n++] = "--collect";
+	argv[n++] = "--quiet";
+	argv[n++] = "--description=kexec-hotplug worker: reload the crash kernel after hotplug";
+	for (size_t i = 0; i < sizeof(passed_env) / sizeof(passed_env[0]); i++) {
+		const char *v = getenv(passed_env[i]);
+
+		if (!v)
+			continue;
+		snprintf(envbuf[i], sizeof(envbuf[i]), "--setenv=%s=%s", passed_env[i], v);
+		argv[n++] = envbuf[i];
+	}
+	argv[n++] = self;
+	argv[n++] = "worker";
+	argv[n] = NULL;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		to_dev_null();
+		execvp(argv[0], (char **)argv);
+		_exit(127);
+	}
+	r = wait_child(pid);
+	if (r != 0)
+		hp_log(c, LOG_ERR, "systemd-run %s worker exited %d: no worker runs for this event; "
+		       "check that systemd-run is installed and in udev's PATH", self, r);
+	return r == 0 ? 0 : -ECHILD;
+}
+
+/* a detached grandchild in its own session, stdio on /dev/null */
+static int spawn_fork(const struct hp_ctx *c, const char *self)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		hp_log(c, LOG_ERR, "cannot start a worker: fork: %s", strerror(errno));
+		return -errno;
+	}
+	if (pid == 0) {
+		setsid();
+		if (fork() != 0)
+			_exit(0);
+		to_dev_null();
+		execl(self, self, "worker", (char *)NULL);
+		_exit(127);
+	}
+	return wait_child(pid) == 0 ? 0 : -ECHILD;
+}
+
+static int start_worker(const struct hp_ctx *c)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	bool systemd;
+
+	if (n <= 0) {
+		hp_log(c, LOG_ERR, "cannot start a worker: /proc/self/exe: %s", strerror(errno));
+		return -errno;
+	}
+	self[n] = '\0';
+	systemd = c->cfg.spawn == KX_HP_SPAWN_SYSTEMD ||
+		  (c->cfg.spawn == KX_HP_SPAWN_AUTO && access("/run/systemd/system", F_OK) == 0);
+	return systemd ? spawn_systemd(c, self) : spawn_fork(c, self);
+}
+
+static int on_event(const struct hp_ctx *c)
+{
+	struct event_ctx ev = { .now = kx_hp_now_ms() };
+	struct kx_err e;
+	int r;
+
+	ev.kind = kx_hp_event_kind(getenv("ACTION"), getenv("SUBSYSTEM"), getenv("SYNTH_UUID"),
+				   &ev.why);
+	kx_err_clear(&e);
+	r = kx_hp_status_update(c->state_dir, record_event, &ev, NULL, &e);
+	if (r < 0) {
+		hp_log(c, LOG_ERR, "cannot record the %s %s event: %s", getenv("SUBSYSTEM"),
+		       getenv("ACTION"), e.msg);
+		return 1;
+	}
+	if (ev.kind < 0 || worker_running(c->state_dir))
+		return 0;
+	return start_worker(c) < 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	struct hp_ctx c = { 0 };
+	bool json = false;
+	const char *cmd;
+	int o;
+
+	while ((o = getopt_long(argc, argv, "jvhV", opts, NULL)) != -1) {
+		switch (o) {
+		case 'j': json = true; break;
+		case 'v': c.verbose = true; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf(PROG " from " PACKAGE_NAME " " PACKAGE_VERSION "\n"); return 0;
+		default: fprintf(stderr, "Try '" PROG " --help' for more information.\n"); return 2;
+		}
+	}
+	cmd = optind < argc ? argv[optind++] : NULL;
+	if (optind < argc)
+		return usage_error("too many arguments");
+	if (cmd && strcmp(cmd, "worker") && strcmp(cmd, "status")) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "unknown command '%.64s' (worker or status)", cmd);
+		return usage_error(msg);
+	}
+	if (json && (!cmd || strcmp(cmd, "status")))
+		return usage_error("--json goes with status");
+	if (!cmd && !getenv("ACTION"))
+		return usage_error("no ACTION in the environment: udev runs this with an event "
+				   "(see kexec-hotplug(8)); try 'kexec-hotplug status'");
+	openlog(PROG, LOG_PID, LOG_DAEMON);
+	if (setup(&c) < 0)
+		return 1;
+	if (!cmd)
+		return on_event(&c);
+	if (!strcmp(cmd, "worker"))
+		return hp_worker(&c) < 0 ? 1 : 0;
+	return hp_status(&c, json);
+}

@@ -1,0 +1,37 @@
+# kexec-hotplug and its udev rule (included by Makefile.in).  The rule is generated from its
+# template with the path the helper is installed to, and installed to $(udevdir)/rules.d.
+LIB_SRCS += lib/hotplug.c
+
+UDEV_OBJS = udev/main.o udev/worker.o udev/status.o udev/hpstate.o
+PROGRAM_OBJS     += $(UDEV_OBJS)
+LIBEXEC_PROGRAMS += udev/kexec-hotplug
+MAN8             += man/kexec-hotplug.8
+UNIT_TESTS       += tests/unit/test-hotplug
+UDEV_RULES        = udev/98-kexec-hotplug.rules
+
+$(UDEV_OBJS) tests/unit/test-hotplug.o: CPPFLAGS += -I$(srcdir)/udev
+udev/main.o: CPPFLAGS += -DKX_SYSCONFDIR='"$(sysconfdir)"' -DKX_SBINDIR='"$(sbindir)"'
+
+udev/kexec-hotplug: $(UDEV_OBJS) lib/libkx.a
+	$(CC) $(KX_LDFLAGS) -o $@ $(UDEV_OBJS) $(KX_LIBS)
+
+tests/unit/test-hotplug: tests/unit/test-hotplug.o udev/hpstate.o lib/libkx.a
+	$(CC) $(KX_LDFLAGS) -o $@ $< udev/hpstate.o $(KX_LIBS) $(CMOCKA_LIBS)
+
+all: $(UDEV_RULES)
+$(UDEV_RULES): udev/98-kexec-hotplug.rules.in Makefile
+	@$(MKDIR_P) $(@D)
+	sed 's|@KEXEC_HOTPLUG@|$(libexecdir)/kexec-ext/kexec-hotplug|g' $(srcdir)/udev/98-kexec-hotplug.rules.in >$@.tmp
+	mv $@.tmp $@
+
+install: install-udev-rules
+install-udev-rules: $(UDEV_RULES)
+	$(MKDIR_P) $(DESTDIR)$(udevdir)/rules.d
+	$(INSTALL) -m 0644 $(UDEV_RULES) $(DESTDIR)$(udevdir)/rules.d/
+uninstall: uninstall-udev-rules
+uninstall-udev-rules:
+	rm -f $(DESTDIR)$(udevdir)/rules.d/98-kexec-hotplug.rules
+clean: clean-udev-rules
+clean-udev-rules:
+	rm -f $(UDEV_RULES)
+.PHONY: install-udev-rules uninstall-udev-rules clean-udev-rules

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The one worker: holds hotplug.worker.lock, waits until the burst settles (no event for the quiet
+ * period, or the upper bound after its first event), decides once for the whole burst, and
+ * reloads the saved load (never unloading first: the load syscall is the only unarmed moment, and
+ * kexec restores the previous load itself when the kernel rejects the new one) or re-registers
+ * fadump.  Events that arrive during a reload make one more round.  After releasing the lock it
+ * looks once more for events that came meanwhile: their helper saw the lock held and started no
+ * worker.  A worker killed at any point leaves no stale lock (flock dies with its file).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kexec-hotplug.h"
+#include "state.h"
+
+static void sleep_ms(int64_t ms)
+{
+	nanosleep(&(struct timespec){ (time_t)(ms / 1000), (long)(ms % 1000) * 1000000 }, NULL);
+}
+
+static int lock_worker(const struct hp_ctx *c)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", c->state_dir, KX_HP_WORKER_LOCK);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		hp_log(c, LOG_ERR, "cannot open %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		close(fd);
+		return -EWOULDBLOCK;    /* another worker has it */
+	}
+	return fd;
+}
+
+/* Wait until the burst has settled; false when nothing is pending (or the status is unreadable). */
+static bool settle(const struct hp_ctx *c)
+{
+	for (;;) {
+		struct kx_hp_status st;
+		struct kx_err e;
+		int64_t now, quiet_left, bound_left, wait;
+
+		kx_err_clear(&e);
+		if (kx_hp_status_load(c->state_dir, &st, &e) < 0) {
+			hp_log(c, LOG_ERR, "%s", e.msg);
+			return false;
+		}
+		if (kx_hp_status_pending(&st) == 0)
+			return false;
+		now = kx_hp_now_ms();
+		quiet_left = st.last_event_ms + c->cfg.quiet_ms - now;
+		bound_left = st.first_pending_ms + c->cfg.max_settle_ms - now;
+		if (quiet_left <= 0 || bound_left <= 0)
+			return true;
+		wait = quiet_left < bound_left ? quiet_left : bound_left;
+		sleep_ms(wait);
+	}
+}
+
+struct burst {
+	uint64_t n[KX_HP_KINDS];
+	uint64_t total;
+};
+
+static bool take_burst(struct kx_hp_status *st, void *ctx)
+{
+	struct burst *b = ctx;
+
+	b->total = 0;
+	for (unsigned k = 0; k < KX_HP_KINDS; k++) {
+		b->n[k] = st->pending[k];
+		b->total += st->pending[k];
+		st->pending[k] = 0;
+	}
+	st->handled = st->seq;
+	st->first_pending_ms = 0;
+	return b->total > 0;
+}
+
+/* the burst as "memory-online 8, cpu-add 1" */
+static void describe(const struct burst *b, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (unsigned k = 0; k < KX_HP_KINDS && len < size; k++)
+		if (b->n[k])
+			len += (size_t)snprintf(buf + len, size - len, "%s%s %llu", len ? ", " : "",
+						kx_hp_kind_name(k), (unsigned long long)b->n[k]);
+}
+
+struct outcome {
+	const struct burst *burst;
+	const struct kx_hp_decision *d;
+	uint64_t ignored;
+	bool acted, ok;
+	int64_t duration_ms;
+	char error[512];
+};
+
+static bool record_outcome(struct kx_hp_status *st, void *ctx)
+{
+	struct outcome *o = ctx;
+
+	st->ignored += o->ignored;
+	snprintf(st->last_reason, sizeof(st->last_reason), "%s", o->d->reason);
+	snprintf(st->mode, sizeof(st->mode), "%s", kx_hp_mechanism_name(o->d->mechanism));
+	if (o->d->verdict == KX_HP_STALE || (o->acted && !o->ok)) {
+		st->failures++;
+		snprintf(st->last_error, sizeof(st->last_error), "%s", o->error);
+	}
+	if (o->acted && o->ok && o->d->verdict == KX_HP_RELOAD) {
+		st->reloads++;
+		st->last_reload_time = (int64_t)time(NULL);
+		st->last_reload_ms = (uint64_t)o->duration_ms;
+	} else if (o->acted && o->ok) {
+		st->reregisters++;
+	}
+	return true;
+}
+
+/* Run the saved argv with the installed kexec, in the saved cwd; stderr's last line on failure. */
+static int run_kexec(const struct hp_ctx *c, const struct kx_crash_record *rec, char *err,
+		     size_t size)
+{
+	char out[4096];
+	size_t len = 0;
+	int pipefd[2], status;
+	pid_t pid;
+
+	if (rec->argc < 1) {
+		snprintf(err, size, "the saved load has no arguments to repeat");
+		return -EINVAL;
+	}
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		snprintf(err, size, "pipe: %s", strerror(errno));
+		return -errno;
+	}
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, size, "fork: %s", strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -EAGAIN;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(pipefd[1], 2);
+		if (rec->cwd && chdir(rec->cwd) < 0) {
+			fprintf(stderr, "cannot enter the saved working directory %s: %s\n", rec->cwd,
+				strerror(errno));
+			_exit(126);
+		}
+		rec->argv[0] = (char *)c->kexec;
+		execv(c->kexec, rec->argv);
+		fprintf(stderr, "cannot run %s: %s\n", c->kexec, strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	for (;;) {
+		ssize_t n = read(pipefd[0], out + len, sizeof(out) - 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len == sizeof(out) - 1)     /* keep the end: the last lines say what happened */
+			memmove(out, out + len / 2, len - len / 2), len -= len / 2;
+	}
+	close(pipefd[0]);
+	out[len] = '\0';
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	while (len && out[len - 1] == '\n')
+		out[--len] = '\0';
+	for (char *p = out; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	if (WIFEXITED(status))
+		snprintf(err, size, "%.100s exited %d: %.380s", c->kexec, WEXITSTATUS(status),
+			 len ? out : "(no message)");
+	else
+		snprintf(err, size, "%.100s was killed by signal %d", c->kexec, WTERMSIG(status));
+	return -EIO;
+}
+
+static int reregister_fadump(const struct hp_ctx *c, char *err, size_t size)
+{
+	int fd = kx_sysroot_open(&c->sysroot, "/sys/kernel/fadump/registered", O_WRONLY | O_TRUNC);
+
+	if (fd < 0) {
+		snprintf(err, size, "cannot open /sys/kernel/fadump/registered: %s", strerror(-fd));
+		return fd;
+	}
+	if (write(fd, "1\n", 2) != 2) {
+		int e = errno;
+
+		close(fd);
+		snprintf(err, size, "writing 1 to /sys/kernel/fadump/registered failed: %s",
+			 strerror(e));
+		return -e;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Decide for the burst: the strongest verdict of its kinds wins. */
+static void decide_burst(const struct hp_ctx *c, const struct burst *b,
+			 const struct kx_hp_saved *saved, struct kx_hp_decision *ret,
+			 uint64_t *ret_ignored)
+{
+	static const int rank[] = {
+		[KX_HP_IGNORE] = 0, [KX_HP_STALE] = 1, [KX_HP_REREGISTER] = 2, [KX_HP_RELOAD] = 3,
+	};
+	struct kx_hp_sys sys;
+	bool first = true;
+
+	kx_hp_sys_read(&c->sysroot, kx_hp_saved_kernel_mode(saved), c->cfg.rereads,
+		       c->cfg.reread_ms, &sys);
+	*ret_ignored = 0;
+	for (unsigned k = 0; k < KX_HP_KINDS; k++) {
+		struct kx_hp_decision d;
+
+		if (!b->n[k])
+			continue;
+		kx_hp_decide(k, &sys, saved, &d);
+		if (d.verdict == KX_HP_IGNORE)
+			*ret_ignored += b->n[k];
+		if (first || rank[d.verdict] > rank[ret->verdict])
+			*ret = d;
+		first = false;
+	}
+}
+
+/* One settled burst: take it, decide, act, count.  False when there was nothing to take. */
+static bool one_burst(const struct hp_ctx *c)
+{
+	struct kx_crash_record rec = { 0 };
+	struct kx_hp_saved saved = { 0 };
+	struct kx_hp_decision d;
+	struct burst b;
+	struct outcome o = { .burst = &b, .d = &d };
+	char what[256];
+	struct kx_err e;
+	int r;
+
+	kx_err_clear(&e);
+	if (kx_hp_status_update(c->state_dir, take_burst, &b, NULL, &e) < 0) {
+		hp_log(c, LOG_ERR, "%s", e.msg);
+		return false;
+	}
+	if (b.total == 0)
+		return false;
+	describe(&b, what, sizeof(what));
+	kx_err_clear(&e);
+	r = kx_state_read(c->state_dir, &rec, &e);
+	if (r == 0)
+		kx_hp_saved_from(&rec, &saved);
+	else if (r != -ENOENT)
+		hp_log(c, LOG_ERR, "the saved load cannot be read (%s): treated as absent", e.msg);
+	decide_burst(c, &b, &saved, &d, &o.ignored);
+	if (d.verdict == KX_HP_RELOAD || d.verdict == KX_HP_REREGISTER) {
+		int64_t t0 = kx_hp_now_ms();
+
+		o.acted = true;
+		r = d.verdict == KX_HP_RELOAD ? run_kexec(c, &rec, o.error, sizeof(o.error)) :
+			reregister_fadump(c, o.error, sizeof(o.error));
+		o.ok = r == 0;
+		o.duration_ms = kx_hp_now_ms() - t0;
+		if (o.ok)
+			hp_log(c, LOG_INFO, "%s after %llu events (%s) in %lld ms: %s",
+			       d.verdict == KX_HP_RELOAD ? "reloaded the crash kernel" :
+			       "re-registered fadump", (unsigned long long)b.total, what,
+			       (long long)o.duration_ms, d.reason);
+		else
+			hp_log(c, LOG_ERR, "%s after %llu events (%s) failed: %s",
+			       d.verdict == KX_HP_RELOAD ? "reloading the crash kernel" :
+			       "re-registering fadump", (unsigned long long)b.total, what, o.error);
+	} else if (d.verdict == KX_HP_STALE) {
+		snprintf(o.error, sizeof(o.error), "%s", d.reason);
+		hp_log(c, LOG_WARNING, "%llu events (%s): %s", (unsigned long long)b.total, what,
+		       d.reason);
+	}
+	kx_err_clear(&e);
+	if (kx_hp_status_update(c->state_dir, record_outcome, &o, NULL, &e) < 0)
+		hp_log(c, LOG_ERR, "%s", e.msg);
+	kx_crash_record_free(&rec);
+	return true;
+}
+
+int hp_worker(const struct hp_ctx *c)
+{
+	for (;;) {
+		struct kx_hp_status st;
+		struct kx_err e;
+		int fd = lock_worker(c);
+
+		if (fd == -EWOULDBLOCK)
+			return 0;
+		if (fd < 0)
+			return fd;
+		while (settle(c) && one_burst(c))
+			;
+		close(fd);
+		/* an event recorded while we held the lock started no worker: look once more */
+		kx_err_clear(&e);
+		if (kx_hp_status_load(c->state_dir, &st, &e) < 0 || kx_hp_status_pending(&st) == 0)
+			return 0;
+	}
+}
