@@ -162,7 +162,8 @@ int kx_x86_purgatory_patch(void *copy, size_t size, const struct kx_purgatory_se
 		if (!s->verify)
 			continue;
 		kx_sha256(rg->buf, (size_t)rg->len, q + offsetof(struct kx_purg_region, digest));
-		kx_sha256_update(&all, rg->buf, (size_t)rg->len);
+		kx_sha256_update(&all, q + offsetof(struct kx_purg_region, digest),
+				 KX_PURG_DIGEST_SIZE);
 	}
 	if (s->verify)
 		kx_sha256_final(&all, p + PRM(digest));

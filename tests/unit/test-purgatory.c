@@ -84,7 +84,7 @@ static void patch_writes_every_field_where_the_header_says(void **state)
 					.regions = three, .nr_regions = 3, .verify = true,
 					.serial_port = 0x2f8 };
 	const unsigned char *p = b + FAKE_PARAMS;
-	uint8_t want[32], all[sizeof(seg_a) + sizeof(seg_b) + sizeof(seg_c)];
+	uint8_t want[32], all[96];
 	uint64_t entry = 0;
 	struct kx_err err;
 
@@ -100,11 +100,12 @@ static void patch_writes_every_field_where_the_header_says(void **state)
 	assert_int_equal(get(p + 16, 8), 0x7ffe000);
 	assert_int_equal(get(p + 24, 2), 0x2f8);
 	assert_int_equal(get(p + 26, 2), 3);
-	/* the overall digest is SHA-256 of the regions concatenated in order */
-	memcpy(all, seg_a, sizeof(seg_a));
-	memcpy(all + sizeof(seg_a), seg_b, sizeof(seg_b));
-	memcpy(all + sizeof(seg_a) + sizeof(seg_b), seg_c, sizeof(seg_c));
-	kx_sha256(all, sizeof(all), want);
+	/* the overall digest is SHA-256 of the regions' own digests in order (each byte of the
+	 * segments is hashed once) */
+	kx_sha256(seg_a, sizeof(seg_a), all);
+	kx_sha256(seg_b, sizeof(seg_b), all + 32);
+	kx_sha256(seg_c, sizeof(seg_c), all + 64);
+	kx_sha256(all, 96, want);
 	assert_memory_equal(p + 32, want, 32);
 	/* each region: start, len and its own digest */
 	for (unsigned i = 0; i < 3; i++) {
@@ -378,9 +379,12 @@ static void the_blob_refuses_when_the_regions_match_but_the_overall_digest_does_
 	p.regions[1] = m.params->regions[0];
 	hex(p.digest, exp_hex);
 	kx_sha256_init(&c);
-	kx_sha256_update(&c, seg_b, sizeof(seg_b));
-	kx_sha256_update(&c, seg_a, sizeof(seg_a));
-	kx_sha256_update(&c, seg_c, sizeof(seg_c));
+	kx_sha256(seg_b, sizeof(seg_b), d);
+	kx_sha256_update(&c, d, 32);
+	kx_sha256(seg_a, sizeof(seg_a), d);
+	kx_sha256_update(&c, d, 32);
+	kx_sha256(seg_c, sizeof(seg_c), d);
+	kx_sha256_update(&c, d, 32);
 	kx_sha256_final(&c, d);
 	hex(d, got_hex);
 	snprintf(want, sizeof(want), "kexec-ext purgatory: segment digest mismatch (all regions, "

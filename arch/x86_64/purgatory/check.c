@@ -81,34 +81,34 @@ static int refuse(struct line *l, const char *what)
 	return -1;
 }
 
-/* The overall digest differs: find the first region whose own digest differs and name it. */
-static int mismatch(struct line *l, const struct kx_purg_params *p, const uint8_t *got)
+/* Region i's bytes hash to `got`, not to the digest the loader computed. */
+static int region_mismatch(struct line *l, const struct kx_purg_params *p, unsigned i,
+			   const uint8_t *got)
 {
-	uint8_t one[KX_PURG_DIGEST_SIZE];
+	const struct kx_purg_region *r = &p->regions[i];
 
 	put_str(l, PREFIX "segment digest mismatch (");
-	for (unsigned i = 0; i < p->nr_regions; i++) {
-		const struct kx_purg_region *r = &p->regions[i];
+	put_str(l, "region ");
+	put_dec(l, i);
+	put_str(l, " of ");
+	put_dec(l, p->nr_regions);
+	put_str(l, " at ");
+	put_hex(l, r->start);
+	put_str(l, " size ");
+	put_hex(l, r->len);
+	put_str(l, ", expected ");
+	put_digest(l, r->digest);
+	put_str(l, ", got ");
+	put_digest(l, got);
+	put_str(l, ")" REFUSE);
+	return -1;
+}
 
-		kx_sha256((const void *)(uintptr_t)r->start, (size_t)r->len, one);
-		if (digest_equal(one, r->digest))
-			continue;
-		put_str(l, "region ");
-		put_dec(l, i);
-		put_str(l, " of ");
-		put_dec(l, p->nr_regions);
-		put_str(l, " at ");
-		put_hex(l, r->start);
-		put_str(l, " size ");
-		put_hex(l, r->len);
-		put_str(l, ", expected ");
-		put_digest(l, r->digest);
-		put_str(l, ", got ");
-		put_digest(l, one);
-		put_str(l, ")" REFUSE);
-		return -1;
-	}
-	/* every region matches its own digest: the list or the overall digest was changed */
+/* The regions' digests do not hash to the overall one: the list itself was changed. */
+static int list_mismatch(struct line *l, const struct kx_purg_params *p, const uint8_t *got)
+{
+	put_str(l, PREFIX "segment digest mismatch (");
+/* every region matches its own digest: the list or the overall digest was changed */
 	put_str(l, "all regions, expected ");
 	put_digest(l, p->digest);
 	put_str(l, ", got ");
@@ -133,12 +133,19 @@ int kx_purgatory_check(const struct kx_purg_params *p, char *msg, uint64_t size)
 		return 0;
 	if (p->nr_regions > KX_PURG_MAX_REGIONS)
 		return refuse(&l, "more than 16 regions to verify (parameter block corrupted)");
+	/* each region once, against its own digest; then the digests against the overall one */
 	kx_sha256_init(&c);
-	for (unsigned i = 0; i < p->nr_regions; i++)
-		kx_sha256_update(&c, (const void *)(uintptr_t)p->regions[i].start,
-				 (size_t)p->regions[i].len);
+	for (unsigned i = 0; i < p->nr_regions; i++) {
+		uint8_t one[KX_PURG_DIGEST_SIZE];
+
+		kx_sha256((const void *)(uintptr_t)p->regions[i].start, (size_t)p->regions[i].len,
+			  one);
+		if (!digest_equal(one, p->regions[i].digest))
+			return region_mismatch(&l, p, i, one);
+		kx_sha256_update(&c, one, KX_PURG_DIGEST_SIZE);
+	}
 	kx_sha256_final(&c, got);
 	if (digest_equal(got, p->digest))
 		return 0;
-	return mismatch(&l, p, got);
+	return list_mismatch(&l, p, got);
 }

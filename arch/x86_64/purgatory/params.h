@@ -61,7 +61,8 @@ struct kx_purg_params {
 	uint16_t serial_port;           /* 16550 I/O base for the failure line; 0: silent */
 	uint16_t nr_regions;            /* <= KX_PURG_MAX_REGIONS */
 	uint32_t reserved;
-	uint8_t digest[KX_PURG_DIGEST_SIZE];    /* SHA-256 over all regions, in order */
+	uint8_t digest[KX_PURG_DIGEST_SIZE];    /* SHA-256 over the regions' digests, in order:
+						   each byte is hashed once, the list is covered */
 	struct kx_purg_region regions[KX_PURG_MAX_REGIONS];
 };
 
