@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arch.h"
+#include "arm64/arm64.h"
+#include "s390/s390.h"
 #include "x86_64/x86_64.h"
 
 /* One entry per arch/ directory. */
 static const struct kx_arch_ops *const arches[] = {
 	&kx_arch_x86_64,
+	&kx_arch_arm64,
+	&kx_arch_s390,
 };
 
 const struct kx_arch_ops *kx_arch_find(const char *machine)
@@ -37,4 +42,13 @@ const char *kx_arch_names(void)
 		len += (size_t)n;
 	}
 	return names;
+}
+
+void kx_kload_free(struct kx_kload *k)
+{
+	for (size_t i = 0; i < k->nowned; i++)
+		free(k->owned[i]);
+	free(k->cmdline);
+	free(k->memmap);
+	memset(k, 0, sizeof(*k));
 }

@@ -51,12 +51,66 @@ struct kx_load_request {
 	uint64_t elfcorehdr_memsz;      /* crash: memory the elfcorehdr segment takes */
 };
 
+/*
+ * A kexec_load (-c): the loader hands the architecture the files and the header it built; the
+ * architecture lays out and fills every segment (boot data, purgatory) and names the entry.
+ */
+struct kx_sysroot;
+struct kx_crashmem;
+
+struct kx_kload_in {
+	bool crash;
+	const struct kx_image_info *image;
+	const unsigned char *kernel;    /* the whole image file */
+	uint64_t kernel_size;
+	const unsigned char *initrd;    /* NULL: no initrd */
+	uint64_t initrd_size;
+	const char *cmdline;            /* as the user asked; the arch adds elfcorehdr= etc. */
+	/* crash: the main crash range and the memory model the capture map is made from */
+	uint64_t window_start, window_end;
+	const struct kx_crashmem *mem;
+	const void *elfcorehdr;         /* crash: the header, elfcorehdr_size bytes */
+	uint64_t elfcorehdr_size;
+	uint64_t elfcorehdr_memsz;      /* room for the kernel to rewrite it (crash hotplug) */
+	bool elfcorehdr_no_digest;      /* hotplug: the kernel rewrites it, purgatory skips it */
+	bool verify;                    /* purgatory checks the digest (no -i) */
+	const struct kx_sysroot *sysroot;       /* /proc/iomem, firmware tables */
+};
+
+#define KX_KLOAD_OWNED_MAX 4
+
+/* One entry of the memory map the new kernel is given. */
+struct kx_kload_mem {
+	uint64_t start, end;            /* inclusive */
+	const char *type;               /* the kernel's name: "System RAM", "Reserved", ... */
+};
+
+struct kx_kload {
+	struct kx_segments segs;        /* in the order given to the kernel; bufs point into the
+					   inputs or into owned[] */
+	uint64_t entry;                 /* where the kernel jumps: the purgatory */
+	char *cmdline;                  /* what the new kernel gets */
+	uint64_t window_start, window_end;      /* where the segments were placed */
+	uint64_t reserved_start, reserved_end;  /* kept free for the kernel to decompress into */
+	struct kx_kload_mem *memmap;    /* the new kernel's memory map (x86: e820) */
+	size_t memmap_entries;
+	uint64_t acpi_rsdp;             /* handed over without EFI, 0 if none */
+	size_t digest_regions;          /* segments purgatory checks (0 with -i) */
+	void *owned[KX_KLOAD_OWNED_MAX];
+	size_t nowned;
+};
+
+void kx_kload_free(struct kx_kload *k);
+
 struct kx_arch_ops {
 	const char *name;               /* "x86_64" */
 	const char *const *machines;    /* uname -m / kernel.arch names, NULL-terminated */
 	uint16_t elf_machine;           /* e_machine of elfcorehdr (EM_X86_64) */
 	bool big_endian;
 	uint32_t kexec_arch;            /* KEXEC_ARCH_* in the high 16 bits of kexec_load flags */
+	uint32_t hotplug_flag;          /* kexec_load flag asking the kernel to keep the
+					   elfcorehdr updated (x86: UPDATE_ELFCOREHDR 0x4, whose
+					   6.5-6.9 kernels reject 0x8; else CRASH_HOTPLUG_SUPPORT) */
 	const char *const *image_types; /* -t names, NULL-terminated; the first is probed first */
 	uint64_t page_size;
 	uint64_t default_page_offset;   /* direct map without KASLR, when /proc/kcore is unreadable */
@@ -78,6 +132,16 @@ struct kx_arch_ops {
 	 */
 	int (*file_load_layout)(const struct kx_load_request *req, uint64_t start, uint64_t end,
 				struct kx_segments *ret);
+
+	/*
+	 * Build the segments of a kexec_load (NULL: the arch has no kexec_load support).  Reads
+	 * the arch's firmware inputs through in->sysroot.  -ENOSPC when a segment does not fit
+	 * (ret->segs shows which, err lists every segment with the window it had to fit),
+	 * -ENOEXEC/-E2BIG/-EINVAL for images and command lines it cannot boot.  On failure ret
+	 * still holds what was laid out; kx_kload_free() it either way.
+	 */
+	int (*kexec_load_build)(const struct kx_kload_in *in, struct kx_kload *ret,
+				struct kx_err *err);
 };
 
 /* The ops for a machine name ("x86_64", "amd64"), or NULL. */

@@ -273,8 +273,10 @@ void budget_model(const struct kexec_ctx *c, struct kexec_plan *p, char *msg, si
 	for (size_t i = 0; i < p->segs.n; i++) {
 		const struct kx_segment *g = &p->segs.seg[i];
 
+		/* kexec_load copies only the image's bytes but keeps its init_size free */
 		if (!strcmp(g->name, "kernel"))
-			b->kernel += g->memsz;
+			b->kernel += p->kload && p->fits ? p->kl.reserved_end - p->kl.reserved_start + 1
+							 : g->memsz;
 		else if (!strcmp(g->name, "initrd"))
 			b->initrd += g->memsz;
 		else

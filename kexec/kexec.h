@@ -42,6 +42,7 @@ struct kexec_opts {
 	bool dry_run;
 	bool json;
 	bool force;
+	int hotplug;                    /* --hotplug 1, --no-hotplug 0, default -1 */
 	const char *elfcorehdr_out;
 	const char *sysroot;
 	const char *dd_spec;            /* --device-dump-budget */
@@ -66,6 +67,8 @@ struct kexec_ctx {
 #define KX_KEXEC_FILE_DEBUG        0x8u     /* 6.8+ */
 /* kexec_load flags */
 #define KX_KEXEC_ON_CRASH          0x1u
+#define KX_KEXEC_UPDATE_ELFCOREHDR 0x4u     /* 6.6+ */
+#define KX_KEXEC_CRASH_HOTPLUG     0x8u     /* 6.10+ (x86: 6.5-6.9 reject it) */
 
 /* Debug lines (-d) go to stderr. */
 void kexec_debug(const struct kexec_ctx *c, const char *fmt, ...)

@@ -5,8 +5,8 @@
 LIB_SRCS += lib/ranges.c lib/iomem.c lib/crashmem.c lib/elfcorehdr.c lib/cmdline.c \
             lib/segments.c lib/kexecsys.c lib/state.c lib/devdump.c lib/udevdev.c
 
-KEXEC_OBJS = kexec/main.o kexec/plan.o kexec/plan-print.o kexec/load.o kexec/status.o \
-             kexec/syscall.o kexec/explain.o kexec/budget.o
+KEXEC_OBJS = kexec/main.o kexec/plan.o kexec/plan-kload.o kexec/plan-print.o kexec/load.o \
+             kexec/status.o kexec/syscall.o kexec/explain.o kexec/budget.o
 PROGRAM_OBJS  += $(KEXEC_OBJS)
 SBIN_PROGRAMS += kexec/kexec
 MAN8          += man/kexec.8
@@ -26,6 +26,17 @@ lib/udevdev.o: CPPFLAGS += $(LIBUDEV_CFLAGS)
 
 kexec/kexec: $(KEXEC_OBJS) $(ARCH_OBJS) lib/libkx.a
 	$(CC) $(KX_LDFLAGS) -o $@ $(KEXEC_OBJS) $(ARCH_OBJS) $(KX_LIBS) $(LIBUDEV_LIBS)
+
+# A test build of kexec whose syscall seam corrupts one segment after purgatory's digest was
+# computed (KEXEC_EXT_TEST_CORRUPT=NAME): the lab shows that purgatory then stops the boot.
+TOOLS += tests/tools/kexec-corrupt
+KEXEC_CORRUPT_OBJS = $(filter-out kexec/syscall.o,$(KEXEC_OBJS)) tests/tools/kexec-syscall-hooks.o
+tests/tools/kexec-syscall-hooks.o: kexec/syscall.c config.h
+	@$(MKDIR_P) $(@D)
+	$(CC) $(KX_CPPFLAGS) $(CPPFLAGS) -I$(srcdir)/arch -DKX_TEST_HOOKS $(KX_CFLAGS) $(CFLAGS) \
+	  -MMD -MP -c -o $@ $<
+tests/tools/kexec-corrupt: $(KEXEC_CORRUPT_OBJS) $(ARCH_OBJS) lib/libkx.a
+	$(CC) $(KX_LDFLAGS) -o $@ $(KEXEC_CORRUPT_OBJS) $(ARCH_OBJS) $(KX_LIBS) $(LIBUDEV_LIBS)
 
 install: install-device-dump-conf
 install-device-dump-conf:

@@ -85,6 +85,46 @@ static int file_load(const struct kexec_ctx *c, int kfd, int ifd, const char *cm
 	}
 }
 
+/* kexec_load of the plan's segments, retried while the kexec lock is busy. */
+static int kload(const struct kexec_ctx *c, const struct kexec_plan *p)
+{
+	int r;
+
+	for (unsigned attempt = 0;; attempt++) {
+		kexec_debug(c, "kexec_load(entry=%#llx, nr_segments=%zu, flags=%#lx)%s",
+			    (unsigned long long)p->entry, p->segs.n, p->flags,
+			    kx_syscall_fake() ? " [fake]" : "");
+		r = kx_sys_kexec_load(p->entry, &p->segs, p->flags);
+		if (r != -EBUSY || attempt == EBUSY_RETRIES)
+			return r;
+		kexec_debug(c, "kexec lock busy, retrying");
+		nanosleep(&(struct timespec){ 0, EBUSY_SLEEP_NS }, NULL);
+	}
+}
+
+/*
+ * kexec_load with the crash hotplug flag; a kernel that does not know the flag refuses it with
+ * EINVAL before it touches the loaded image: load without it, and kexec-hotplug reloads on
+ * hotplug events instead.
+ */
+static int kload_hotplug(const struct kexec_ctx *c, struct kexec_plan *p)
+{
+	int r = kload(c, p);
+
+	if (r == -EINVAL && p->hotplug) {
+		p->flags &= ~(unsigned long)c->arch->hotplug_flag;
+		p->hotplug = false;
+		r = kload(c, p);
+		if (r == 0) {
+			p->hotplug_mode = "fallback";
+			kexec_warn("the kernel refused the crash hotplug flag (EINVAL); loaded "
+				   "without it: kexec-hotplug reloads the crash kernel on hotplug "
+				   "events");
+		}
+	}
+	return r;
+}
+
 static bool is_fallback_errno(int e)
 {
 	return e == ENOSYS || e == EINVAL || e == ENOEXEC || e == EOPNOTSUPP;
@@ -138,6 +178,8 @@ static void record_load(const struct kexec_ctx *c, const struct kexec_plan *p)
 	struct kx_err e;
 
 	snprintf(rec.syscall, sizeof(rec.syscall), "%s", p->syscall);
+	rec.hotplug = !strcmp(p->hotplug_mode, "kernel") ? KX_HOTPLUG_KERNEL
+		      : !strcmp(p->hotplug_mode, "fallback") ? KX_HOTPLUG_FALLBACK : KX_HOTPLUG_NONE;
 	rec.kernel = absolute(p->kernel.path);
 	rec.initrd = p->has_initrd ? absolute(p->initrd.path) : NULL;
 	if (!getcwd(cwd, sizeof(cwd)))
@@ -238,14 +280,34 @@ static int run_load(struct kexec_ctx *c, struct kexec_plan *p)
 		before = crash_loaded_now(c);
 	}
 
-	r = file_load(c, p->kernel.fd, p->has_initrd ? p->initrd.fd : -1, p->cmdline,
-		      (unsigned long)p->cmdline_len, p->flags);
-	if (r == -EINVAL && (p->flags & KX_KEXEC_FILE_DEBUG)) {
+	if (p->kload)
+		r = kload_hotplug(c, p);
+	else
+		r = file_load(c, p->kernel.fd, p->has_initrd ? p->initrd.fd : -1, p->cmdline,
+			      (unsigned long)p->cmdline_len, p->flags);
+	if (!p->kload && r == -EINVAL && (p->flags & KX_KEXEC_FILE_DEBUG)) {
 		/* a kernel that predates KEXEC_FILE_DEBUG refuses the flag before anything else */
 		kexec_debug(c, "EINVAL: retrying without KEXEC_FILE_DEBUG");
 		p->flags &= ~(unsigned long)KX_KEXEC_FILE_DEBUG;
 		r = file_load(c, p->kernel.fd, p->has_initrd ? p->initrd.fd : -1, p->cmdline,
 			      (unsigned long)p->cmdline_len, p->flags);
+	}
+	if (r < 0 && !p->kload && o->sysmode == SYSMODE_AUTO && is_fallback_errno(-r)) {
+		struct kx_err fe;
+		char name[32];
+
+		kx_err_clear(&fe);
+		fprintf(stderr, PROG ": kexec_file_load refused the %s (%s); falling back to "
+			"kexec_load\n", p->crash ? "crash kernel" : "kernel",
+			kexec_errno_name(-r, name, sizeof(name)));
+		if (plan_kload(c, p, &fe) < 0 || p->refused) {
+			fprintf(stderr, PROG ": kexec_load: %s\n", p->refused ? p->refusal.msg
+									: fe.msg);
+		} else {
+			if (o->debug)
+				plan_print_text(c, p, stderr);
+			r = kload_hotplug(c, p);
+		}
 	}
 	if (r == 0) {
 		if (p->crash)
@@ -256,9 +318,6 @@ static int run_load(struct kexec_ctx *c, struct kexec_plan *p)
 			      sizeof(res.message));
 		fprintf(stderr, PROG ": loading the %s %s failed: %s\n",
 			p->crash ? "crash kernel" : "kernel", o->kernel, res.message);
-		if (o->sysmode == SYSMODE_AUTO && is_fallback_errno(-r))
-			fprintf(stderr, PROG ": -a would fall back to kexec_load for this error, which "
-				"this version does not have yet\n");
 		if (p->crash)
 			after_failed_crash_load(c, before, have_prev, &prev, &res);
 	}
@@ -279,12 +338,6 @@ int kexec_do_load(struct kexec_ctx *c)
 	int r, status;
 
 	kx_err_clear(&e);
-	if (o->sysmode == SYSMODE_KEXEC_LOAD) {
-		kx_err_set(&e, -ENOTSUP, "kexec_load (-c) is not available in this version: it "
-			   "needs the purgatory that the next version brings; use -s "
-			   "(kexec_file_load, kernel 3.17 and later)");
-		return fail_before_plan(c, "load", &e);
-	}
 	r = plan_build(c, &p, &e);
 	if (r < 0) {
 		plan_free(&p);

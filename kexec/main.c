@@ -48,9 +48,16 @@ static void usage(FILE *fp)
 	      "                              BOOT_IMAGE= (and with -p without crashkernel=)\n"
 	      " -t, --type=TYPE            the image type (x86_64: bzImage64)\n"
 	      " -s, --kexec-file-syscall   load with kexec_file_load\n"
-	      " -c, --kexec-syscall        load with kexec_load (not in this version)\n"
+	      " -c, --kexec-syscall        load with kexec_load: kexec builds every segment,\n"
+	      "                              the elfcorehdr and its own purgatory\n"
 	      " -a, --kexec-syscall-auto   kexec_file_load, falling back to kexec_load (default)\n"
-	      " -i, --no-checks            no checksum check in purgatory (kexec_load only)\n"
+	      " -i, --no-checks            no SHA-256 check of the segments in purgatory\n"
+	      "                              (kexec_load only)\n"
+	      "     --hotplug              with -p: the kernel keeps the elfcorehdr right across\n"
+	      "                              memory and CPU hotplug (default where supported;\n"
+	      "                              an error where not)\n"
+	      "     --no-hotplug           with -p: do not ask the kernel to; kexec-hotplug\n"
+	      "                              reloads on hotplug events instead\n"
 	      "     --force                load even when a check made before the syscall fails\n"
 	      "\n"
 	      "Extensions:\n"
@@ -116,7 +123,7 @@ void kexec_debug(const struct kexec_ctx *c, const char *fmt, ...)
 
 enum {
 	OPT_INITRD = 256, OPT_APPEND, OPT_REUSE_CMDLINE, OPT_PRINT_CKR, OPT_DRY_RUN, OPT_JSON,
-	OPT_ELFCOREHDR_OUT, OPT_SYSROOT, OPT_FORCE, OPT_ESTIMATE, OPT_DD_BUDGET, OPT_DD_CONF,
+	OPT_ELFCOREHDR_OUT, OPT_SYSROOT, OPT_FORCE, OPT_HOTPLUG, OPT_NO_HOTPLUG, OPT_ESTIMATE, OPT_DD_BUDGET, OPT_DD_CONF,
 };
 
 /* What the options said, before it is turned into one action: every flag is only ever set. */
@@ -198,6 +205,9 @@ static int decide(const struct seen *s, struct kexec_opts *o)
 		return usage_error("--dry-run only applies to -l, -p, -u and -e");
 	if (o->action == ACT_EXEC && o->json)
 		return usage_error("--json does not apply to -e");
+	if (o->hotplug >= 0 && !o->crash)
+		return usage_error("--%s applies to -p only: only a crash load has an elfcorehdr",
+				   o->hotplug ? "hotplug" : "no-hotplug");
 	if (o->elfcorehdr_out && !o->crash)
 		return usage_error("--elfcorehdr-out needs -p: only a crash load has an elfcorehdr");
 	o->sysmode = s->sysmode == 's' ? SYSMODE_FILE : s->sysmode == 'c' ? SYSMODE_KEXEC_LOAD
@@ -225,6 +235,8 @@ static int parse_args(int argc, char **argv, struct kexec_opts *o)
 		{ "kexec-syscall-auto", no_argument, NULL, 'a' },
 		{ "no-checks", no_argument, NULL, 'i' },
 		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "hotplug", no_argument, NULL, OPT_HOTPLUG },
+		{ "no-hotplug", no_argument, NULL, OPT_NO_HOTPLUG },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "elfcorehdr-out", required_argument, NULL, OPT_ELFCOREHDR_OUT },
@@ -245,7 +257,7 @@ static int parse_args(int argc, char **argv, struct kexec_opts *o)
 	if (argc > KX_STATE_MAX_ARGS)
 		return usage_error("more than %d arguments", KX_STATE_MAX_ARGS);
 	memcpy(orig, argv, (size_t)argc * sizeof(*argv));
-	*o = (struct kexec_opts){ .argc = argc, .argv = orig };
+	*o = (struct kexec_opts){ .argc = argc, .argv = orig, .hotplug = -1 };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":lpueSt:scaidhvV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -291,6 +303,14 @@ static int parse_args(int argc, char **argv, struct kexec_opts *o)
 		case OPT_FORCE:
 			o->force = true;
 			s.load_only = s.load_only ? s.load_only : "--force";
+			break;
+		case OPT_HOTPLUG:
+		case OPT_NO_HOTPLUG:
+			if (o->hotplug >= 0 && o->hotplug != (c == OPT_HOTPLUG))
+				return usage_error("--hotplug and --no-hotplug are mutually exclusive");
+			o->hotplug = c == OPT_HOTPLUG;
+			s.load_only = s.load_only ? s.load_only
+						  : c == OPT_HOTPLUG ? "--hotplug" : "--no-hotplug";
 			break;
 		case OPT_DRY_RUN: o->dry_run = true; break;
 		case OPT_JSON: o->json = true; break;

@@ -11,23 +11,38 @@
 /* Ranges listed in text before "... N more" (JSON lists all). */
 #define TEXT_MAX_RANGES 32
 
-const char *plan_flag_names(unsigned long flags, char *buf, size_t size)
+struct flag_name {
+	unsigned long bit;
+	const char *name;
+};
+
+const char *plan_flag_names(unsigned long flags, bool kexec_load, char *buf, size_t size)
 {
-	static const struct { unsigned long bit; const char *name; } names[] = {
+	static const struct flag_name file_names[] = {
 		{ KX_KEXEC_FILE_UNLOAD, "KEXEC_FILE_UNLOAD" },
 		{ KX_KEXEC_FILE_ON_CRASH, "KEXEC_FILE_ON_CRASH" },
 		{ KX_KEXEC_FILE_NO_INITRAMFS, "KEXEC_FILE_NO_INITRAMFS" },
 		{ KX_KEXEC_FILE_DEBUG, "KEXEC_FILE_DEBUG" },
+	}, load_names[] = {
+		{ KX_KEXEC_ON_CRASH, "KEXEC_ON_CRASH" },
+		{ KX_KEXEC_UPDATE_ELFCOREHDR, "KEXEC_UPDATE_ELFCOREHDR" },
+		{ KX_KEXEC_CRASH_HOTPLUG, "KEXEC_CRASH_HOTPLUG_SUPPORT" },
 	};
+	const struct flag_name *names = kexec_load ? load_names : file_names;
+	size_t nnames = kexec_load ? sizeof(load_names) / sizeof(load_names[0])
+				   : sizeof(file_names) / sizeof(file_names[0]);
 	size_t o = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (size_t i = 0; i < nnames; i++) {
 		if (!(flags & names[i].bit))
 			continue;
 		o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%s%s", o ? "|" : "",
 				      names[i].name);
 	}
+	if (kexec_load && (flags >> 16))
+		o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%sKEXEC_ARCH %#lx",
+				      o ? "|" : "", flags & 0xffff0000ul);
 	if (!buf[0])
 		snprintf(buf, size, "none");
 	return buf;
@@ -53,11 +68,46 @@ static void print_ranges(FILE *fp, const struct kx_ranges *l)
 	}
 }
 
+static void print_kload(FILE *fp, const struct kexec_plan *p)
+{
+	char b[32];
+
+	fprintf(fp, "  kernel decompresses in %#llx-%#llx (%s, init_size): kept free, not copied\n",
+		(unsigned long long)p->kl.reserved_start, (unsigned long long)p->kl.reserved_end,
+		sz(p->kl.reserved_end - p->kl.reserved_start + 1, b, sizeof(b)));
+	fprintf(fp, "entry         %#llx (purgatory)\n", (unsigned long long)p->entry);
+	if (p->kl.digest_regions)
+		fprintf(fp, "purgatory     checks the SHA-256 of %zu segments%s\n",
+			p->kl.digest_regions, p->hotplug ? " (not the elfcorehdr: the kernel "
+			"rewrites it)" : "");
+	else
+		fprintf(fp, "purgatory     checks nothing (-i)\n");
+	fprintf(fp, "memory map    %zu entries for the new kernel%s\n", p->kl.memmap_entries,
+		p->crash ? " (the capture memory)" : "");
+	for (size_t i = 0; i < p->kl.memmap_entries; i++) {
+		const struct kx_kload_mem *e = &p->kl.memmap[i];
+
+		if (i == TEXT_MAX_RANGES) {
+			fprintf(fp, "  ... %zu more (--json lists every entry)\n",
+				p->kl.memmap_entries - i);
+			break;
+		}
+		fprintf(fp, "  0x%016llx  0x%016llx  %s\n", (unsigned long long)e->start,
+			(unsigned long long)e->end, e->type);
+	}
+	if (p->kl.acpi_rsdp)
+		fprintf(fp, "ACPI RSDP     %#llx, handed over without EFI runtime services\n",
+			(unsigned long long)p->kl.acpi_rsdp);
+}
+
 static void print_segments(FILE *fp, const struct kexec_plan *p)
 {
 	char b1[32], b2[32];
 
-	if (p->placed)
+	if (p->kload)
+		fprintf(fp, "segments      placed by kexec (kexec_load); %s\n",
+			p->fits ? "all fit" : "NOT ALL FIT");
+	else if (p->placed)
 		fprintf(fp, "segments      placed by the kernel (kexec_file_load), as it will choose; "
 			"%s\n", p->fits ? "all fit" : "NOT ALL FIT");
 	else
@@ -76,9 +126,11 @@ static void print_segments(FILE *fp, const struct kexec_plan *p)
 				p->placed ? "(does not fit)" : "-", "-",
 				sz(g->memsz, b1, sizeof(b1)), sz(g->bufsz, b2, sizeof(b2)));
 	}
-	if (p->placed)
+	if (p->placed && p->crash)
 		fprintf(fp, "  %s of %s used\n", sz(p->needed, b1, sizeof(b1)),
 			sz(p->region_end - p->region_start + 1, b2, sizeof(b2)));
+	if (p->kload && p->fits)
+		print_kload(fp, p);
 }
 
 static void print_crash(FILE *fp, const struct kexec_ctx *c, const struct kexec_plan *p)
@@ -97,8 +149,9 @@ static void print_crash(FILE *fp, const struct kexec_ctx *c, const struct kexec_
 		}
 	}
 	print_segments(fp, p);
-	fprintf(fp, "elfcorehdr    built by the kernel: %zu program headers (%zu CPU notes, %s%s"
-		"%zu memory ranges), %s", p->ehdr_phnum, (size_t)p->ncpus_possible,
+	fprintf(fp, "elfcorehdr    built by %s: %zu program headers (%zu CPU notes, %s%s"
+		"%zu memory ranges), %s", p->kload ? "kexec" : "the kernel", p->ehdr_phnum,
+		p->kload ? p->ncpus : (size_t)p->ncpus_possible,
 		p->has_vmcoreinfo ? "VMCOREINFO, " : "", p->has_text ? "kernel text, " : "",
 		p->mem.dump.n, sz(p->ehdr_size, b, sizeof(b)));
 	if (!strcmp(p->ehdr_memsz_source, "crash_elfcorehdr_size"))
@@ -121,13 +174,18 @@ static void print_crash(FILE *fp, const struct kexec_ctx *c, const struct kexec_
 void plan_print_text(const struct kexec_ctx *c, const struct kexec_plan *p, FILE *fp)
 {
 	char b[32], fl[128];
-	size_t n = strlen(p->cmdline), esize = 4 * n + 1;
+	const char *cmdline = p->kload && p->kl.cmdline ? p->kl.cmdline : p->cmdline;
+	size_t n = strlen(cmdline), esize = 4 * n + 1;
 	char *esc = malloc(esize);
 
 	fprintf(fp, "%s plan%s\n", p->crash ? "crash kernel load" : "kernel load",
 		c->o->dry_run ? " (dry run: nothing is loaded)" : "");
 	fprintf(fp, "syscall       %s, flags %#lx (%s)\n", p->syscall, p->flags,
-		plan_flag_names(p->flags, fl, sizeof(fl)));
+		plan_flag_names(p->flags, p->kload, fl, sizeof(fl)));
+	if (p->crash)
+		fprintf(fp, "hotplug       %s\n", !strcmp(p->hotplug_mode, "kernel")
+			? "the kernel keeps the elfcorehdr updated on memory and CPU hotplug"
+			: "kexec-hotplug's udev rule reloads on memory and CPU hotplug");
 	fprintf(fp, "kernel        %s: %s, boot protocol %s, %s\n", p->kernel.path, p->image.type,
 		p->image.protocol, sz(p->kernel.size, b, sizeof(b)));
 	if (p->image.version[0])
@@ -136,11 +194,11 @@ void plan_print_text(const struct kexec_ctx *c, const struct kexec_plan *p, FILE
 		fprintf(fp, "initrd        %s: %s\n", p->initrd.path, sz(p->initrd.size, b, sizeof(b)));
 	else
 		fprintf(fp, "initrd        none\n");
-	fprintf(fp, "command line  %s\n", !n ? "(empty)" : esc ? kx_escape(p->cmdline, n, esc, esize)
-									: p->cmdline);
+	fprintf(fp, "command line  %s\n", !n ? "(empty)" : esc ? kx_escape(cmdline, n, esc, esize)
+								: cmdline);
 	fprintf(fp, "              %llu of at most %llu bytes (with the NUL%s)\n",
-		(unsigned long long)p->cmdline_len, (unsigned long long)p->image.cmdline_max,
-		p->crash ? "; the kernel adds elfcorehdr=" : "");
+		(unsigned long long)(n + 1), (unsigned long long)p->image.cmdline_max,
+		p->kload ? "" : p->crash ? "; the kernel adds elfcorehdr=" : "");
 	free(esc);
 	if (p->crash)
 		print_crash(fp, c, p);
@@ -169,7 +227,9 @@ void plan_print_json(const struct kexec_ctx *c, const struct kexec_plan *p, stru
 	kx_json_string(j, "kernel_release", c->sys.osrelease[0] ? c->sys.osrelease : NULL);
 	kx_json_string(j, "syscall", p->syscall);
 	kx_json_u64(j, "flags", p->flags);
-	kx_json_string(j, "flag_names", plan_flag_names(p->flags, fl, sizeof(fl)));
+	kx_json_string(j, "flag_names", plan_flag_names(p->flags, p->kload, fl, sizeof(fl)));
+	if (p->crash)
+		kx_json_string(j, "hotplug", p->hotplug_mode);
 
 	kx_json_object_begin(j, "kernel");
 	kx_json_string(j, "path", p->kernel.path);
@@ -189,7 +249,7 @@ void plan_print_json(const struct kexec_ctx *c, const struct kexec_plan *p, stru
 	} else {
 		kx_json_null(j, "initrd");
 	}
-	kx_json_string(j, "command_line", p->cmdline);
+	kx_json_string(j, "command_line", p->kload && p->kl.cmdline ? p->kl.cmdline : p->cmdline);
 	kx_json_u64(j, "command_line_bytes", p->cmdline_len);
 
 	if (p->crash && p->has_mem) {
@@ -211,7 +271,18 @@ void plan_print_json(const struct kexec_ctx *c, const struct kexec_plan *p, stru
 
 	/* lists that can be long sit at the top level: one entry per line */
 	kx_json_object_begin(j, "layout");
-	kx_json_string(j, "placed_by", "kernel");
+	kx_json_string(j, "placed_by", p->kload ? "kexec" : "kernel");
+	if (p->kload && p->fits) {
+		kx_json_u64(j, "entry", p->entry);
+		kx_json_u64(j, "kernel_reserved_start", p->kl.reserved_start);
+		kx_json_u64(j, "kernel_reserved_end", p->kl.reserved_end);
+		kx_json_u64(j, "memmap_entries", p->kl.memmap_entries);
+		if (p->kl.acpi_rsdp)
+			kx_json_u64(j, "acpi_rsdp", p->kl.acpi_rsdp);
+		else
+			kx_json_null(j, "acpi_rsdp");
+		kx_json_u64(j, "digest_segments", p->kl.digest_regions);
+	}
 	if (p->placed) {
 		kx_json_bool(j, "fits", p->fits);
 		kx_json_u64(j, "used", p->needed);
@@ -237,6 +308,8 @@ void plan_print_json(const struct kexec_ctx *c, const struct kexec_plan *p, stru
 		}
 		kx_json_u64(j, "memsz", g->memsz);
 		kx_json_u64(j, "bufsz", g->bufsz);
+		if (p->kload)
+			kx_json_bool(j, "digest", !g->no_digest && p->kl.digest_regions);
 		kx_json_object_end(j);
 	}
 	kx_json_array_end(j);
@@ -245,9 +318,9 @@ void plan_print_json(const struct kexec_ctx *c, const struct kexec_plan *p, stru
 		char hex[32];
 
 		kx_json_object_begin(j, "elfcorehdr");
-		kx_json_string(j, "built_by", "kernel");
+		kx_json_string(j, "built_by", p->kload ? "kexec" : "kernel");
 		kx_json_u64(j, "machine", c->arch->elf_machine);
-		kx_json_u64(j, "cpu_notes", p->ncpus_possible);
+		kx_json_u64(j, "cpu_notes", p->kload ? p->ncpus : p->ncpus_possible);
 		kx_json_bool(j, "vmcoreinfo", p->has_vmcoreinfo);
 		kx_json_bool(j, "kernel_text", p->has_text);
 		kx_json_u64(j, "memory_ranges", p->mem.dump.n);
@@ -286,6 +359,15 @@ void plan_print_json(const struct kexec_ctx *c, const struct kexec_plan *p, stru
 		kx_json_array_end(j);
 	}
 
+	if (p->kload && p->fits) {
+		kx_json_array_begin(j, "memory_map");
+		for (size_t i = 0; i < p->kl.memmap_entries; i++) {
+			json_range(j, p->kl.memmap[i].start, p->kl.memmap[i].end);
+			kx_json_string(j, "type", p->kl.memmap[i].type);
+			kx_json_object_end(j);
+		}
+		kx_json_array_end(j);
+	}
 	if (p->crash)
 		budget_print_json(&p->budget, j);
 	kx_json_array_begin(j, "warnings");

@@ -188,13 +188,16 @@ static void ranges_from_arch(const struct kx_arch_ops *a, struct kx_ranges *out)
 }
 
 /* CPUs, VMCOREINFO, kernel text, page offset: what an elfcorehdr describes besides RAM. */
-static void read_elfcorehdr_inputs(const struct kexec_ctx *c, struct kexec_plan *p)
+void plan_read_elfcorehdr_inputs(const struct kexec_ctx *c, struct kexec_plan *p)
 {
 	const char *const syms[] = { "_text", "_end" };
 	uint64_t vals[2] = { 0, 0 };
 	bool found[2];
 	struct kx_err e;
 
+	if (p->inputs_read)
+		return;
+	p->inputs_read = true;
 	kx_err_clear(&e);
 	if (kx_read_crash_cpus(&c->sysroot, &p->cpus, &p->ncpus, &e) < 0)
 		warn(p, "no CPU notes for the elfcorehdr: %s", e.msg);
@@ -261,8 +264,9 @@ static int build_crash(const struct kexec_ctx *c, struct kexec_plan *p, struct k
 	 * load itself needs no more than the number of CPUs, and /proc/kallsyms alone can take
 	 * longer to read than the whole load.
 	 */
-	if (c->o->dry_run || c->o->debug || c->o->json || c->o->elfcorehdr_out)
-		read_elfcorehdr_inputs(c, p);
+	if (c->o->dry_run || c->o->debug || c->o->json || c->o->elfcorehdr_out ||
+	    c->o->sysmode == SYSMODE_KEXEC_LOAD)
+		plan_read_elfcorehdr_inputs(c, p);
 	{
 		struct kx_err e;
 		unsigned n = 0;
@@ -283,6 +287,31 @@ static int build_crash(const struct kexec_ctx *c, struct kexec_plan *p, struct k
 		p->ehdr_memsz = p->ehdr_size;
 		p->ehdr_memsz_source = "computed";
 	}
+	return 0;
+}
+
+/*
+ * Who keeps the elfcorehdr right across hotplug: the kernel (a file load on a kernel with crash
+ * hotplug rebuilds its own header; a kexec_load asks with the arch's flag), or nobody, and then
+ * kexec-hotplug reloads.  --hotplug where the kernel cannot is an error.
+ */
+static int decide_hotplug_mode(const struct kexec_ctx *c, struct kexec_plan *p,
+			       struct kx_err *err)
+{
+	bool kexec_load = c->o->sysmode == SYSMODE_KEXEC_LOAD;
+	bool supported = kexec_load ? c->sys.has_elfcorehdr_size && c->sys.elfcorehdr_size > 0
+				    : c->sys.mem_crash_hotplug == 1 ||
+				      (c->sys.has_elfcorehdr_size && c->sys.elfcorehdr_size > 0);
+
+	if (c->o->hotplug == 1 && !supported)
+		return kx_err_set(err, -ENOTSUP, "--hotplug: this kernel cannot keep the "
+				  "elfcorehdr updated itself (%s); drop --hotplug: kexec-hotplug's "
+				  "udev rule reloads the crash kernel on hotplug events instead",
+				  c->sys.has_elfcorehdr_size ? "crash_elfcorehdr_size is 0"
+				  : "no /sys/kernel/crash_elfcorehdr_size: it needs Linux 6.6 with "
+				    "CONFIG_CRASH_HOTPLUG");
+	p->hotplug = c->o->hotplug != 0 && supported;
+	p->hotplug_mode = p->hotplug ? "kernel" : "none";
 	return 0;
 }
 
@@ -384,7 +413,18 @@ int plan_build(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 		if (r < 0)
 			return r;
 	}
-	layout(c, p);
+	if (p->crash) {
+		r = decide_hotplug_mode(c, p, err);
+		if (r < 0)
+			return r;
+	}
+	if (o->sysmode == SYSMODE_KEXEC_LOAD) {
+		r = plan_kload(c, p, err);
+		if (r < 0)
+			return r;
+	} else {
+		layout(c, p);
+	}
 	if (p->crash) {
 		char msg[sizeof(p->refusal.msg)];
 
@@ -394,10 +434,10 @@ int plan_build(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 	}
 
 	/* the checks that need nothing else, after the layout so the plan shows the segments */
-	if (p->kernel.size > KEXEC_FILE_SIZE_MAX)
+	if (!p->kload && p->kernel.size > KEXEC_FILE_SIZE_MAX)
 		refuse(p, -EFBIG, "the kernel %s is larger than 2 GiB, the most kexec_file_load "
 		       "reads", o->kernel);
-	if (p->has_initrd && p->initrd.size > KEXEC_FILE_SIZE_MAX)
+	if (!p->kload && p->has_initrd && p->initrd.size > KEXEC_FILE_SIZE_MAX)
 		refuse(p, -EFBIG, "the initrd %s is larger than 2 GiB, the most kexec_file_load "
 		       "reads: build a smaller one", o->initrd);
 	check_cmdline(c, p);
@@ -407,7 +447,7 @@ int plan_build(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 	if (p->crash && kx_cmdline_has_param(p->cmdline, "crashkernel"))
 		warn(p, "the capture kernel's command line has crashkernel=: the capture kernel "
 		     "would try to reserve memory again; use --reuse-cmdline, which drops it");
-	if (o->no_checks)
+	if (o->no_checks && !p->kload)
 		warn(p, "-i/--no-checks has no effect with kexec_file_load (the kernel's purgatory "
 		     "always checks)");
 	return 0;
@@ -415,6 +455,7 @@ int plan_build(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 
 void plan_free(struct kexec_plan *p)
 {
+	plan_kload_free(p);
 	plan_close_file(&p->kernel);
 	plan_close_file(&p->initrd);
 	free(p->cmdline);

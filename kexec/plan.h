@@ -41,7 +41,8 @@ struct kexec_plan {
 	struct kx_crashmem mem;
 	bool has_mem;
 	unsigned ncpus_possible;        /* PT_NOTEs of the kernel's own header */
-	struct kx_crash_cpu *cpus;      /* read for --dry-run, -d, --json, --elfcorehdr-out */
+	bool inputs_read;               /* the next five */
+	struct kx_crash_cpu *cpus;      /* read for -c, --dry-run, -d, --json, --elfcorehdr-out */
 	size_t ncpus;
 	bool has_vmcoreinfo;
 	uint64_t vmcoreinfo_addr, vmcoreinfo_size;
@@ -53,6 +54,18 @@ struct kexec_plan {
 	uint64_t ehdr_size;             /* its size, padded */
 	uint64_t ehdr_memsz;            /* what the elfcorehdr segment takes (kernel's rule) */
 	const char *ehdr_memsz_source;  /* "crash_elfcorehdr_size" or "computed" */
+
+	/* kexec_load (-c): the files mapped, the header we built, what the arch laid out */
+	bool kload;
+	void *kernel_map, *initrd_map;
+	void *ehdr_buf;
+	size_t ehdr_buf_size;
+	struct kx_kload kl;
+	uint64_t entry;
+	/* crash hotplug: the kernel keeps the header updated (file load: by itself; kexec_load:
+	 * asked with the arch's flag) */
+	bool hotplug;
+	const char *hotplug_mode;       /* "kernel", "fallback", "none" */
 
 	/* segments (for kexec_file_load: where the kernel will put them) */
 	struct kx_segments segs;
@@ -84,6 +97,14 @@ void plan_close_file(struct plan_file *f);
 int plan_build(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *err);
 void plan_free(struct kexec_plan *p);
 
+/* CPU notes, VMCOREINFO, kernel text, page offset (once; what cannot be read is a warning). */
+void plan_read_elfcorehdr_inputs(const struct kexec_ctx *c, struct kexec_plan *p);
+
+/* plan-kload.c: the kexec_load part of a plan (called by plan_build for -c; by load.c when -a
+ * falls back).  A segment that does not fit refuses the plan; other failures are errors. */
+int plan_kload(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *err);
+void plan_kload_free(struct kexec_plan *p);
+
 /* The elfcorehdr this load would carry with kexec_load (what --elfcorehdr-out writes). */
 int plan_build_elfcorehdr(const struct kexec_ctx *c, const struct kexec_plan *p, void **ret_buf,
 			  size_t *ret_size, struct kx_err *err);
@@ -95,6 +116,6 @@ void plan_print_text(const struct kexec_ctx *c, const struct kexec_plan *p, FILE
 /* The plan's members inside an open JSON object. */
 void plan_print_json(const struct kexec_ctx *c, const struct kexec_plan *p, struct kx_json *j);
 /* "KEXEC_FILE_ON_CRASH|KEXEC_FILE_NO_INITRAMFS" */
-const char *plan_flag_names(unsigned long flags, char *buf, size_t size);
+const char *plan_flag_names(unsigned long flags, bool kexec_load, char *buf, size_t size);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "crashmem.h"
 #include "output.h"
+#include "hotplug.h"
 #include "state.h"
 #include "units.h"
 
@@ -28,6 +29,8 @@ static void json_record(struct kx_json *j, const struct kx_crash_record *rec)
 	kx_json_string(j, "kernel", rec->kernel);
 	kx_json_string(j, "initrd", rec->initrd);
 	kx_json_string(j, "command_line", rec->cmdline);
+	kx_json_string(j, "hotplug", rec->hotplug == KX_HOTPLUG_UNKNOWN ? NULL
+				     : kx_hotplug_mode_name(rec->hotplug));
 	kx_json_array_begin(j, "argv");
 	for (size_t i = 0; i < rec->argc; i++)
 		kx_json_string(j, NULL, rec->argv[i]);
@@ -41,6 +44,8 @@ int kexec_do_status(struct kexec_ctx *c)
 	const struct kx_kexec_sys *k = &c->sys;
 	int loaded = o->crash ? k->crash_loaded : k->kexec_loaded;
 	struct kx_crash_record rec;
+	enum kx_hp_mechanism mech = KX_HP_MECH_NOTHING;
+	struct kx_hp_sys hp;
 	bool have_rec = false;
 	struct kx_err e;
 	char text[640];
@@ -60,9 +65,20 @@ int kexec_do_status(struct kexec_ctx *c)
 		if (r < 0 && r != -ENOENT)
 			kexec_warn("%s", kx_err_text(&e, text, sizeof(text)));
 	}
+	if (o->crash) {
+		/* what keeps the dump right across hotplug: kexec-hotplug's own view */
+		struct kx_hp_saved saved = { 0 };
+
+		if (have_rec)
+			kx_hp_saved_from(&rec, &saved);
+		kx_hp_sys_read(&c->sysroot, false, 0, 0, &hp);
+		mech = kx_hp_mechanism(&hp, &saved);
+	}
 	if (o->debug) {
 		fprintf(stderr, PROG ": %s kernel %s\n", o->crash ? "crash" : "kexec",
 			loaded == 1 ? "loaded" : "not loaded");
+		if (o->crash)
+			fprintf(stderr, PROG ": hotplug: %s\n", kx_hp_mechanism_name(mech));
 		if (o->crash && k->has_crash_size)
 			fprintf(stderr, PROG ": kexec_crash_size %llu\n",
 				(unsigned long long)k->crash_size);
@@ -93,6 +109,7 @@ int kexec_do_status(struct kexec_ctx *c)
 			json_tri(&j, "memory", k->mem_crash_hotplug);
 			json_tri(&j, "cpu", k->cpu_crash_hotplug);
 			kx_json_object_end(&j);
+			kx_json_string(&j, "hotplug", kx_hp_mechanism_name(mech));
 			if (have_rec)
 				json_record(&j, &rec);
 			else

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "kexec.h"
+#include "segments.h"
 #include "strutil.h"
 #include "syscall.h"
 
@@ -168,6 +169,80 @@ int kx_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline,
 		(void)unload;
 	return -ENOSYS;
 #endif
+}
+
+/*
+ * Test builds only (tests/tools/kexec-corrupt): KEXEC_EXT_TEST_CORRUPT=NAME flips one byte of
+ * segment NAME after purgatory's digest was computed, to show that purgatory stops the boot.
+ */
+#ifdef KX_TEST_HOOKS
+static const void *corrupt(const struct kx_segment *g, void **copy)
+{
+	const char *name = getenv("KEXEC_EXT_TEST_CORRUPT");
+	unsigned char *c;
+
+	if (!name || strcmp(name, g->name) || !g->bufsz)
+		return g->buf;
+	c = malloc((size_t)g->bufsz);
+	if (!c)
+		return g->buf;
+	memcpy(c, g->buf, (size_t)g->bufsz);
+	c[g->bufsz / 2] ^= 0x5a;
+	*copy = c;
+	return c;
+}
+#endif
+
+int kx_sys_kexec_load(uint64_t entry, const struct kx_segments *segs, unsigned long flags)
+{
+	struct {
+		const void *buf;
+		size_t bufsz;
+		const void *mem;
+		size_t memsz;
+	} ks[KX_SEGMENT_MAX];
+	void *copies[KX_SEGMENT_MAX] = { 0 };
+	int r = 0;
+
+	if (segs->n > KX_SEGMENT_MAX)
+		return -EINVAL;
+	for (size_t i = 0; i < segs->n; i++) {
+		const struct kx_segment *g = &segs->seg[i];
+
+		ks[i].buf = g->buf;
+#ifdef KX_TEST_HOOKS
+		ks[i].buf = corrupt(g, &copies[i]);
+#endif
+		ks[i].bufsz = (size_t)g->bufsz;
+		ks[i].mem = (const void *)(uintptr_t)g->mem;
+		ks[i].memsz = (size_t)g->memsz;
+	}
+	if (seam.log) {
+		char name[32], list[KX_SEGMENT_MAX * 80];
+		size_t o = 0;
+
+		r = next_result();
+		list[0] = '\0';
+		for (size_t i = 0; i < segs->n && o < sizeof(list); i++)
+			o += (size_t)snprintf(list + o, sizeof(list) - o, " %s:%#llx+%#llx/%#llx",
+					      segs->seg[i].name,
+					      (unsigned long long)segs->seg[i].mem,
+					      (unsigned long long)segs->seg[i].memsz,
+					      (unsigned long long)segs->seg[i].bufsz);
+		fake_log("kexec_load entry=%#llx nr_segments=%zu flags=%#lx%s -> %s\n",
+			 (unsigned long long)entry, segs->n, flags, list,
+			 result_name(r, name, sizeof(name)));
+		if (r == 0)
+			fake_set_loaded(flags & KX_KEXEC_ON_CRASH, 1);
+		else if ((flags & KX_KEXEC_ON_CRASH) && r != -EPERM && r != -EBUSY && r != -EINVAL)
+			fake_set_loaded(true, 0);       /* the old image was dropped first */
+	} else if (syscall(SYS_kexec_load, (unsigned long)entry, (unsigned long)segs->n, ks,
+			   flags) != 0) {
+		r = -errno;
+	}
+	for (size_t i = 0; i < segs->n; i++)
+		free(copies[i]);
+	return r;
 }
 
 int kx_sys_kexec_load_unload(unsigned long flags)

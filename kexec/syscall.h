@@ -26,6 +26,10 @@ bool kx_syscall_fake(void);
 int kx_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline,
 			   unsigned long cmdline_len, unsigned long flags);
 
+/* kexec_load(entry, n, segments, flags) with the segments' buf, bufsz, mem, memsz. */
+struct kx_segments;
+int kx_sys_kexec_load(uint64_t entry, const struct kx_segments *segs, unsigned long flags);
+
 /* kexec_load(0, 0, NULL, flags): unload the normal or crash image. */
 int kx_sys_kexec_load_unload(unsigned long flags);
 

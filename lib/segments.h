@@ -26,6 +26,7 @@ struct kx_segment {
 	uint64_t align;                 /* requested alignment (raised to a page) */
 	uint64_t min, max;              /* window for the segment's memory: [min, max] inclusive */
 	bool top_down;
+	bool no_digest;                 /* kexec_load: left out of purgatory's digest */
 	bool placed;
 	uint64_t mem;                   /* placed address */
 };

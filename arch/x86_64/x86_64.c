@@ -138,6 +138,7 @@ const struct kx_arch_ops kx_arch_x86_64 = {
 	.elf_machine = EM_X86_64,
 	.big_endian = false,
 	.kexec_arch = 62u << 16,        /* KEXEC_ARCH_X86_64 = EM_X86_64 << 16 = 0x3E0000 */
+	.hotplug_flag = 0x4,            /* KEXEC_UPDATE_ELFCOREHDR */
 	.image_types = image_types,
 	.page_size = 4096,
 	.default_page_offset = UINT64_C(0xffff888000000000),
@@ -146,4 +147,5 @@ const struct kx_arch_ops kx_arch_x86_64 = {
 	.ncrash_exclude = sizeof(crash_exclude) / sizeof(crash_exclude[0]),
 	.probe_image = probe,
 	.file_load_layout = file_load_layout,
+	.kexec_load_build = kx_x86_kexec_load_build,
 };

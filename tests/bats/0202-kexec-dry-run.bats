@@ -41,6 +41,7 @@ setup() {
    "syscall": "kexec_file_load",
    "flags": 2,
    "flag_names": "KEXEC_FILE_ON_CRASH",
+   "hotplug": "none",
    "kernel": {
       "path": "vmlinuz",
       "size": 8247232,
@@ -127,6 +128,7 @@ EOF
    "syscall": "kexec_file_load",
    "flags": 2,
    "flag_names": "KEXEC_FILE_ON_CRASH",
+   "hotplug": "kernel",
    "kernel": {
       "path": "vmlinuz-6.12",
       "size": 12085184,
@@ -205,6 +207,7 @@ EOF
 	cat >expected <<'EOF'
 crash kernel load plan (dry run: nothing is loaded)
 syscall       kexec_file_load, flags 0x2 (KEXEC_FILE_ON_CRASH)
+hotplug       the kernel keeps the elfcorehdr updated on memory and CPU hotplug
 kernel        vmlinuz-6.12: bzImage64, boot protocol 2.15, 11.5 MiB
               6.12.117+deb12-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.12.117-1~deb12u1 (2026-11-14)
 initrd        initrd.img: 40 MiB

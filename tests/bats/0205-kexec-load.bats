@@ -63,7 +63,7 @@ load_first() {
 
 @test "each errno becomes a sentence with the cause and the fix" {
 	while IFS='|' read -r errno sentence; do
-		KEXEC_EXT_FAKE_ERRNO=$errno run -1 kx -p vmlinuz --initrd=initrd.img --sysroot=sys
+		KEXEC_EXT_FAKE_ERRNO=$errno run -1 kx -p -s vmlinuz --initrd=initrd.img --sysroot=sys
 		assert_line --index 0 "kexec: loading the crash kernel vmlinuz failed: $sentence"
 	done <<-'EOF'
 	EKEYREJECTED|the kernel rejected the signature of vmlinuz (EKEYREJECTED): with lockdown or KEXEC_SIG_FORCE it loads only kernels signed by a key in its keyrings; sign it (sbsign) or load your distribution's signed kernel
@@ -162,16 +162,17 @@ load_first() {
 	assert_output '{"loaded":true,"errno":null,"message":null,"previous":"none","restore_error":null}'
 }
 
-@test "-c is refused clearly until kexec_load exists; -a says the fallback is missing" {
-	run -1 kx -p -c vmlinuz --sysroot=sys
-	assert_output "kexec: kexec_load (-c) is not available in this version: it needs the purgatory that the next version brings; use -s (kexec_file_load, kernel 3.17 and later)"
-	[ ! -e syscalls ]
-	run -1 --separate-stderr kx -p -c --json vmlinuz --sysroot=sys
-	assert_equal "$(jq -r .error.message <<<"$output")" "kexec_load (-c) is not available in this version: it needs the purgatory that the next version brings; use -s (kexec_file_load, kernel 3.17 and later)"
-	KEXEC_EXT_FAKE_ERRNO=ENOSYS run -1 kx -p vmlinuz --sysroot=sys
-	assert_line --index 1 "kexec: -a would fall back to kexec_load for this error, which this version does not have yet"
+@test "-a falls back to kexec_load; when that fails too, the message is about kexec_load" {
+	KEXEC_EXT_FAKE_ERRNO=ENOSYS,ENOSYS run -1 --separate-stderr kx -p vmlinuz --sysroot=sys
+	assert_equal "$(awk '{ print $1, $NF }' syscalls)" "kexec_file_load ENOSYS
+kexec_load ENOSYS"
+	assert_line --index 0 "kexec: kexec_file_load refused the crash kernel (ENOSYS); falling back to kexec_load"
+	assert_line --index 1 --partial "kexec: loading the crash kernel vmlinuz failed: "
+	assert_line --index 1 --partial "kexec_load"
+	rm syscalls
 	KEXEC_EXT_FAKE_ERRNO=ENOSYS run -1 kx -p -s vmlinuz --sysroot=sys
-	refute_line --partial "would fall back"
+	refute_line --partial "falling back"
+	assert_equal "$(wc -l <syscalls)" 1
 }
 
 @test "-u -p unloads, removes the record, and falls back to kexec_load under -a" {

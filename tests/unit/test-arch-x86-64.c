@@ -136,7 +136,8 @@ static void probe_fills_image_info_and_checks_the_type(void **state)
 	(void)state;
 	assert_ptr_equal(a, &kx_arch_x86_64);
 	assert_ptr_equal(kx_arch_find("amd64"), a);
-	assert_null(kx_arch_find("aarch64"));
+	assert_ptr_not_equal(kx_arch_find("aarch64"), a);
+	assert_null(kx_arch_find("sparc64"));
 	assert_null(kx_arch_find(NULL));
 	assert_int_equal(a->elf_machine, EM_X86_64);
 	assert_int_equal(a->kexec_arch, 0x3e0000);

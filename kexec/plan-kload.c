@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kexec_load plans (-c, and -a after kexec_file_load refused): the files mapped, the elfcorehdr
+ * built here, the crash hotplug mode decided, and the segments laid out and filled by the arch.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "plan.h"
+#include "units.h"
+
+#define PAGE 4096u
+
+static int map_file(const struct plan_file *f, const char *what, void **ret, struct kx_err *err)
+{
+	void *m;
+
+	if (f->size == 0)
+		return kx_err_set(err, -EINVAL, "the %s %s is empty", what, f->path);
+	if (f->size > SIZE_MAX)
+		return kx_err_set(err, -EFBIG, "the %s %s is too large to map", what, f->path);
+	m = mmap(NULL, (size_t)f->size, PROT_READ, MAP_PRIVATE, f->fd, 0);
+	if (m == MAP_FAILED)
+		return kx_err_set(err, -errno, "cannot map the %s %s: %s", what, f->path,
+				  strerror(errno));
+	*ret = m;
+	return 0;
+}
+
+int plan_kload(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *err)
+{
+	struct kx_kload_in in;
+	const struct kx_crash_range *main_range = NULL;
+	int r;
+
+	if (!c->arch->kexec_load_build)
+		return kx_err_set(err, -ENOTSUP, "kexec_load (-c) is not supported on %s in this "
+				  "version: use -s (kexec_file_load)", c->arch->name);
+	p->kload = true;
+	p->syscall = "kexec_load";
+	p->flags = (p->crash ? KX_KEXEC_ON_CRASH : 0) | c->arch->kexec_arch;
+	/* crash hotplug (plan.c decided): the kernel rewrites the elfcorehdr segment on memory
+	 * and CPU events when the load carries the flag */
+	if (p->hotplug)
+		p->flags |= c->arch->hotplug_flag;
+
+	r = map_file(&p->kernel, "kernel", &p->kernel_map, err);
+	if (r == 0 && p->has_initrd)
+		r = map_file(&p->initrd, "initrd", &p->initrd_map, err);
+	if (r < 0)
+		return r;
+
+	if (p->crash) {
+		size_t phnum;
+
+		plan_read_elfcorehdr_inputs(c, p);
+		/* -a falling back: the file load's "kernel maintains it" needs the kexec_load size */
+		if (!c->sys.has_elfcorehdr_size || !c->sys.elfcorehdr_size) {
+			p->flags &= ~(unsigned long)c->arch->hotplug_flag;
+			p->hotplug = false;
+			p->hotplug_mode = "none";
+		}
+
+		main_range = kx_crashmem_main(&p->mem);
+		if (!main_range)
+			return kx_err_set(err, -ENOSPC, "no memory is reserved for a crash kernel: "
+					  "/proc/iomem has no \"Crash kernel\" range; add "
+					  "crashkernel=256M to the kernel command line and reboot");
+		r = plan_build_elfcorehdr(c, p, &p->ehdr_buf, &p->ehdr_buf_size, err);
+		if (r < 0)
+			return r;
+		phnum = p->ncpus + 1 + (p->has_text ? 1 : 0) + p->mem.dump.n;
+		p->ehdr_phnum = phnum;
+		p->ehdr_size = p->ehdr_buf_size;
+		if (p->hotplug) {
+			/* the kernel's maximum plus the ELF header, never less than ours */
+			p->ehdr_memsz = (64 + c->sys.elfcorehdr_size + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+			if (p->ehdr_memsz < p->ehdr_buf_size)
+				p->ehdr_memsz = p->ehdr_buf_size;
+			p->ehdr_memsz_source = "crash_elfcorehdr_size";
+		} else {
+			p->ehdr_memsz = p->ehdr_buf_size;
+			p->ehdr_memsz_source = "built";
+		}
+	}
+
+	in = (struct kx_kload_in){
+		.crash = p->crash, .image = &p->image,
+		.kernel = p->kernel_map, .kernel_size = p->kernel.size,
+		.initrd = p->initrd_map, .initrd_size = p->has_initrd ? p->initrd.size : 0,
+		.cmdline = p->cmdline,
+		.window_start = main_range ? main_range->start : 1,
+		.window_end = main_range ? main_range->end : 0, .mem = p->crash ? &p->mem : NULL,
+		.elfcorehdr = p->ehdr_buf, .elfcorehdr_size = p->ehdr_buf_size,
+		.elfcorehdr_memsz = p->ehdr_memsz, .elfcorehdr_no_digest = p->hotplug,
+		.verify = !c->o->no_checks, .sysroot = &c->sysroot,
+	};
+	r = c->arch->kexec_load_build(&in, &p->kl, err);
+	p->segs = p->kl.segs;
+	p->needed = kx_segments_memsz(&p->segs);
+	p->entry = p->kl.entry;
+	if (main_range) {
+		p->placed = true;
+		p->region_start = main_range->start;
+		p->region_end = main_range->end;
+	}
+	if (r == -ENOSPC || r == -E2BIG) {
+		/* a check that failed: shown in the plan, refused before the syscall */
+		p->fits = false;
+		p->refused = true;
+		p->refusal = *err;
+		kx_err_clear(err);
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	p->fits = true;
+	p->placed = true;
+	/* the kernel's decompression range counts as used, though only its bytes are copied */
+	p->needed += p->kl.reserved_end - p->kl.reserved_start + 1 - p->segs.seg[0].memsz;
+	if (!main_range) {
+		p->region_start = p->kl.window_start;
+		p->region_end = p->kl.window_end;
+	}
+	return 0;
+}
+
+void plan_kload_free(struct kexec_plan *p)
+{
+	if (p->kernel_map)
+		munmap(p->kernel_map, (size_t)p->kernel.size);
+	if (p->initrd_map)
+		munmap(p->initrd_map, (size_t)p->initrd.size);
+	free(p->ehdr_buf);
+	kx_kload_free(&p->kl);
+	p->kernel_map = p->initrd_map = NULL;
+	p->ehdr_buf = NULL;
+}

@@ -1,0 +1,352 @@
+#!/usr/bin/env bats
+# kexec -c (kexec_load on x86_64): kexec lays out and fills every segment itself — the kernel's
+# protected-mode part at the bottom of the crash range with its init_size kept free (not copied,
+# not zeroed), the initrd, the elfcorehdr (room for the kernel's crash hotplug rewrites), our
+# purgatory and boot_params (setup header, command line with elfcorehdr=, e820 of the capture
+# memory) top down.  Plans are diffed against what they must be; the syscall is the test fake.
+#
+# Hand-checked expectations for the 6.12 guest (crash range 0x2b000000-0x3affffff): kernel at
+# 0x2b000000 (2 MiB aligned, bottom up) with 0x2b000000-0x2ef97fff (init_size 0x3f98000) reserved;
+# the 40 MiB initrd at the top, 0x38800000; the elfcorehdr below it, 900 KiB = 64 +
+# crash_elfcorehdr_size 917616 rounded to pages; purgatory (3 pages) and boot_params (2 pages)
+# below that; e820: the first MiB as the running kernel has it, the crash range as RAM minus the
+# elfcorehdr, the Reserved ranges.
+
+load helpers
+
+KEXEC=${KEXEC:-${BUILD:-$SRCDIR/build}/kexec/kexec}
+PURGATORY_BIN=${BUILD:-$SRCDIR/build}/arch/x86_64/purgatory/purgatory.bin
+kx() { "$KEXEC" "$@"; }
+mksys() { bash "$SRCDIR/tests/fixtures/mk-kexec-sysroot.sh" "$@"; }
+mkbz() { bash "$SRCDIR/tests/fixtures/mk-bzimage.sh" "$@"; }
+
+CAPTURE_CMDLINE="console=ttyS0 irqpoll nr_cpus=1 reset_devices acpi_no_memhotplug"
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+	export KEXEC_EXT_FAKE_SYSCALL=$BATS_TEST_TMPDIR/syscalls KEXEC_STATE_DIR=$BATS_TEST_TMPDIR/state
+	mkbz vmlinuz
+	truncate -s 40M initrd.img
+}
+
+# The plan without the dump lists (0202 checks those) and with the purgatory's size as a name.
+plan_json() {
+	jq 'del(.dump, .excluded) | (.segments[] | select(.name == "purgatory") | .bufsz) |= "PURGATORY_BIN_SIZE"'
+}
+
+@test "6.12 guest: the JSON plan of -p -c is exactly as expected" {
+	mksys qemu-1g-6.12 sys
+	run -0 kx -p -c --dry-run --json --sysroot=sys vmlinuz --initrd=initrd.img --append="$CAPTURE_CMDLINE"
+	plan_json <<<"$output" >got
+	cat >expected <<'JSON'
+{
+  "action": "load",
+  "dry_run": true,
+  "image": "crash",
+  "arch": "x86_64",
+  "kernel_release": "6.12.117+deb12-amd64",
+  "syscall": "kexec_load",
+  "flags": 4063237,
+  "flag_names": "KEXEC_ON_CRASH|KEXEC_UPDATE_ELFCOREHDR|KEXEC_ARCH 0x3e0000",
+  "hotplug": "kernel",
+  "kernel": {
+    "path": "vmlinuz",
+    "size": 8247232,
+    "type": "bzImage64",
+    "protocol": "2.15",
+    "version": "6.1.0-56-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)",
+    "load_memsz": 66682880,
+    "alignment": 2097152,
+    "cmdline_max": 2047
+  },
+  "initrd": {
+    "path": "initrd.img",
+    "size": 41943040
+  },
+  "command_line": "elfcorehdr=0x3871f000 console=ttyS0 irqpoll nr_cpus=1 reset_devices acpi_no_memhotplug",
+  "command_line_bytes": 65,
+  "crash_kernel": {
+    "total": 268435456,
+    "kexec_crash_size": 268435456,
+    "ranges": [
+      {
+        "start": 721420288,
+        "end": 989855743,
+        "size": 268435456,
+        "role": "main"
+      }
+    ]
+  },
+  "layout": {
+    "placed_by": "kexec",
+    "entry": 946978848,
+    "kernel_reserved_start": 721420288,
+    "kernel_reserved_end": 788103167,
+    "memmap_entries": 8,
+    "acpi_rsdp": null,
+    "digest_segments": 3,
+    "fits": true,
+    "used": 109568000,
+    "region": 268435456
+  },
+  "segments": [
+    {
+      "name": "kernel",
+      "start": 721420288,
+      "end": 729649151,
+      "memsz": 8228864,
+      "bufsz": 8226752,
+      "digest": true
+    },
+    {
+      "name": "initrd",
+      "start": 947912704,
+      "end": 989855743,
+      "memsz": 41943040,
+      "bufsz": 41943040,
+      "digest": true
+    },
+    {
+      "name": "elfcorehdr",
+      "start": 946991104,
+      "end": 947912703,
+      "memsz": 921600,
+      "bufsz": 4096,
+      "digest": false
+    },
+    {
+      "name": "purgatory",
+      "start": 946978816,
+      "end": 946991103,
+      "memsz": 12288,
+      "bufsz": "PURGATORY_BIN_SIZE",
+      "digest": false
+    },
+    {
+      "name": "boot_params",
+      "start": 946970624,
+      "end": 946978815,
+      "memsz": 8192,
+      "bufsz": 4192,
+      "digest": true
+    }
+  ],
+  "elfcorehdr": {
+    "built_by": "kexec",
+    "machine": 62,
+    "cpu_notes": 2,
+    "vmcoreinfo": true,
+    "kernel_text": true,
+    "memory_ranges": 2,
+    "phnum": 6,
+    "size": 4096,
+    "segment_memsz": 921600,
+    "segment_memsz_from": "crash_elfcorehdr_size",
+    "page_offset": "0xffff9b2f40000000",
+    "page_offset_from": "/proc/kcore",
+    "text_vaddr": "0xffffffffa5000000",
+    "text_paddr": 452984832,
+    "text_size": 46137344
+  },
+  "memory": {
+    "system_ram": 1073212416,
+    "dump_total": 804126720,
+    "dump_ranges": 2
+  },
+  "memory_map": [
+    {
+      "start": 0,
+      "end": 4095,
+      "size": 4096,
+      "type": "Reserved"
+    },
+    {
+      "start": 4096,
+      "end": 654335,
+      "size": 650240,
+      "type": "System RAM"
+    },
+    {
+      "start": 654336,
+      "end": 655359,
+      "size": 1024,
+      "type": "Reserved"
+    },
+    {
+      "start": 983040,
+      "end": 1048575,
+      "size": 65536,
+      "type": "Reserved"
+    },
+    {
+      "start": 721420288,
+      "end": 946991103,
+      "size": 225570816,
+      "type": "System RAM"
+    },
+    {
+      "start": 947912704,
+      "end": 989855743,
+      "size": 41943040,
+      "type": "System RAM"
+    },
+    {
+      "start": 1073610752,
+      "end": 1073741823,
+      "size": 131072,
+      "type": "Reserved"
+    },
+    {
+      "start": 4294705152,
+      "end": 4294967295,
+      "size": 262144,
+      "type": "Reserved"
+    }
+  ],
+  "warnings": [],
+  "refused": null
+}
+JSON
+	diff -u expected got
+	# the purgatory segment carries the blob this build embeds
+	assert_equal "$(jq '.segments[] | select(.name == "purgatory") | .bufsz' <<<"$output")" \
+		"$(stat -c %s "$PURGATORY_BIN")"
+}
+
+@test "6.12 guest: the text plan shows the segments, the reserved decompression range and the e820" {
+	mksys qemu-1g-6.12 sys
+	run -0 kx -p -c --dry-run --sysroot=sys vmlinuz --initrd=initrd.img --append="$CAPTURE_CMDLINE"
+	sed -n '/^segments/,/^elfcorehdr/p' <<<"$output" | sed '$d' >got
+	cat >expected <<'TXT'
+segments      placed by kexec (kexec_load); all fit
+  NAME          START               END                 MEMSZ       BUFSZ
+  kernel        0x000000002b000000  0x000000002b7d8fff  7.8 MiB     7.8 MiB
+  initrd        0x0000000038800000  0x000000003affffff  40 MiB      40 MiB
+  elfcorehdr    0x000000003871f000  0x00000000387fffff  900 KiB     4 KiB
+  purgatory     0x000000003871c000  0x000000003871efff  12 KiB      10.3 KiB
+  boot_params   0x000000003871a000  0x000000003871bfff  8 KiB       4.0 KiB
+  104.4 MiB of 256 MiB used
+  kernel decompresses in 0x2b000000-0x2ef97fff (63.5 MiB, init_size): kept free, not copied
+entry         0x3871c020 (purgatory)
+purgatory     checks the SHA-256 of 3 segments (not the elfcorehdr: the kernel rewrites it)
+memory map    8 entries for the new kernel (the capture memory)
+  0x0000000000000000  0x0000000000000fff  Reserved
+  0x0000000000001000  0x000000000009fbff  System RAM
+  0x000000000009fc00  0x000000000009ffff  Reserved
+  0x00000000000f0000  0x00000000000fffff  Reserved
+  0x000000002b000000  0x000000003871efff  System RAM
+  0x0000000038800000  0x000000003affffff  System RAM
+  0x000000003ffe0000  0x000000003fffffff  Reserved
+  0x00000000fffc0000  0x00000000ffffffff  Reserved
+TXT
+	# the purgatory's size depends on the build: compare the rest of its line
+	sed -i '/^  purgatory /s/[0-9.]* KiB$/BLOB/' got expected
+	diff -u expected got
+	assert_line "command line  elfcorehdr=0x3871f000 $CAPTURE_CMDLINE"
+}
+
+@test "the load goes through kexec_load with every segment, and is recorded for kexec-hotplug" {
+	mksys qemu-1g-6.12 sys
+	run -0 kx -p -c --sysroot=sys vmlinuz --initrd=initrd.img --append="$CAPTURE_CMDLINE"
+	run -0 sed 's/purgatory:0x3871c000+0x3000\/0x[0-9a-f]*/purgatory:0x3871c000+0x3000\/BLOB/' syscalls
+	# boot_params: the zero page + "elfcorehdr=0x3871f000 " and the command line with its NUL, to 16
+	assert_output "kexec_load entry=0x3871c020 nr_segments=5 flags=0x3e0005 kernel:0x2b000000+0x7d9000/0x7d87c0 initrd:0x38800000+0x2800000/0x2800000 elfcorehdr:0x3871f000+0xe1000/0x1000 purgatory:0x3871c000+0x3000/BLOB boot_params:0x3871a000+0x2000/0x1060 -> 0"
+	assert_equal "$(cat sys/sys/kernel/kexec_crash_loaded)" 1
+	run -0 grep -E '^(syscall|flags|cmdline) ' state/crash-load
+	assert_output "syscall kexec_load
+flags 0x3e0005
+cmdline $CAPTURE_CMDLINE"
+}
+
+@test "a kernel that refuses the crash hotplug flag (EINVAL) gets the load without it, once" {
+	mksys qemu-1g-6.12 sys
+	KEXEC_EXT_FAKE_ERRNO=EINVAL run -0 --separate-stderr kx -p -c --sysroot=sys vmlinuz
+	run -0 grep -o 'flags=0x[0-9a-f]* .* -> [A-Z0-9]*$' syscalls
+	run -0 awk '{ print $4, $NF }' syscalls
+	assert_output "flags=0x3e0005 EINVAL
+flags=0x3e0001 0"
+	KEXEC_EXT_FAKE_ERRNO=EINVAL run -0 --separate-stderr kx -p -c --sysroot=sys vmlinuz
+	assert_equal "$stderr" "kexec: warning: the kernel refused the crash hotplug flag (EINVAL); loaded without it: kexec-hotplug reloads the crash kernel on hotplug events"
+}
+
+@test "--hotplug where the kernel cannot is an error; --no-hotplug puts the header in the digest" {
+	mksys qemu-1g-6.1 sys61
+	run -1 --separate-stderr kx -p -c --hotplug --dry-run --sysroot=sys61 vmlinuz
+	assert_equal "$stderr" "kexec: --hotplug: this kernel cannot keep the elfcorehdr updated itself (no /sys/kernel/crash_elfcorehdr_size: it needs Linux 6.6 with CONFIG_CRASH_HOTPLUG); drop --hotplug: kexec-hotplug's udev rule reloads the crash kernel on hotplug events instead"
+	run -0 kx -p -c --dry-run --json --sysroot=sys61 vmlinuz
+	assert_equal "$(jq -c '[.flag_names, .hotplug]' <<<"$output")" '["KEXEC_ON_CRASH|KEXEC_ARCH 0x3e0000","none"]'
+	mksys qemu-1g-6.12 sys
+	run -0 kx -p -c --no-hotplug --dry-run --json --sysroot=sys vmlinuz
+	run -0 jq -c '[.flags, .hotplug, .layout.digest_segments, (.segments[] | select(.name == "elfcorehdr") | [.memsz, .digest])]' <<<"$output"
+	assert_output '[4063233,"none",3,[4096,true]]'
+	run -2 --separate-stderr kx -l -c --no-hotplug --dry-run --sysroot=sys vmlinuz
+	assert_equal "$stderr" "kexec: --no-hotplug applies to -p only: only a crash load has an elfcorehdr
+Try 'kexec --help' for more information."
+}
+
+@test "-i leaves the digest out: purgatory checks nothing" {
+	mksys qemu-1g-6.12 sys
+	run -0 kx -p -c -i --dry-run --sysroot=sys vmlinuz
+	assert_line "purgatory     checks nothing (-i)"
+	run -0 kx -p -c -i --dry-run --json --sysroot=sys vmlinuz
+	assert_equal "$(jq -c '[.layout.digest_segments, [.segments[].digest]]' <<<"$output")" '[0,[false,false,false,false]]'
+}
+
+@test "--elfcorehdr-out writes the header -c loads, the same as -s would show" {
+	mksys qemu-1g-6.12 sys
+	run -0 kx -p -c --dry-run --sysroot=sys vmlinuz --elfcorehdr-out=c.ehdr
+	run -0 kx -p -s --dry-run --sysroot=sys vmlinuz --elfcorehdr-out=s.ehdr
+	cmp c.ehdr s.ehdr
+	run -0 readelf -lW c.ehdr
+	assert_line --regexp '^  LOAD +0x100000 0xffff9b2f40100000 0x0000000000100000 0x2af00000 0x2af00000 RWE 0$'
+	assert_line --regexp '^  LOAD +0x3b000000 0xffff9b2f7b000000 0x000000003b000000 0x4fe0000 0x4fe0000 RWE 0$'
+}
+
+@test "a segment that does not fit names every segment and the window it had to fit" {
+	mksys qemu-1g-6.12 sys
+	truncate -s 300M big.img
+	run -1 --separate-stderr kx -p -c --sysroot=sys vmlinuz --initrd=big.img
+	assert_equal "$stderr" "kexec: initrd does not fit in the crash kernel region 0x2b000000-0x3affffff (256 MiB): kernel 63.5 MiB at 0x2b000000; initrd 300 MiB (does not fit); elfcorehdr 900 KiB at 0x3af1f000; purgatory 12 KiB at 0x3af1c000; boot with a larger crashkernel= or use a smaller initrd"
+	[ ! -e syscalls ]
+}
+
+@test "images kexec cannot boot are refused before any syscall" {
+	mksys qemu-1g-6.12 sys
+	mkbz nomagic --no-magic
+	run -1 --separate-stderr kx -p -c --sysroot=sys nomagic
+	assert_equal "$stderr" "kexec: nomagic: not a bzImage: no \"HdrS\" boot header at offset 0x202"
+	mkbz old --protocol=0x020a
+	run -1 --separate-stderr kx -p -c --sysroot=sys old
+	assert_output ""
+	[[ $stderr == "kexec: old: "*"2.10"* ]]
+	run -1 --separate-stderr kx -p -c --sysroot=sys vmlinuz --append="$(printf 'x%.0s' $(seq 2100))"
+	[[ $stderr == *"2047"* ]]
+	[ ! -e syscalls ]
+}
+
+@test "-a falls back to kexec_load when kexec_file_load refuses the image" {
+	mksys qemu-1g-6.12 sys
+	KEXEC_EXT_FAKE_ERRNO=ENOEXEC run -0 --separate-stderr kx -p --sysroot=sys vmlinuz
+	assert_equal "$stderr" "kexec: kexec_file_load refused the crash kernel (ENOEXEC); falling back to kexec_load"
+	run -0 awk '{ print $1, $NF }' syscalls
+	assert_output "kexec_file_load ENOEXEC
+kexec_load 0"
+	run -0 grep '^syscall ' state/crash-load
+	assert_output "syscall kexec_load"
+}
+
+@test "-l -c: the kernel's own RAM map from the firmware, more than 128 entries in setup_data" {
+	mksys ranges-8192 sys
+	run -0 kx -l -c --dry-run --json --sysroot=sys vmlinuz --initrd=initrd.img
+	run -0 jq -c '[.flag_names, .layout.memmap_entries, (.memory_map | length), .layout.digest_segments, [.segments[].name]]' <<<"$output"
+	assert_output '["KEXEC_ARCH 0x3e0000",4098,4098,3,["kernel","initrd","purgatory","boot_params"]]'
+	# boot_params: the zero page, the command line, 4098 - 128 entries of 20 bytes in setup_data
+	run -0 kx -l -c --dry-run --json --sysroot=sys vmlinuz --initrd=initrd.img
+	bufsz=$(jq '.segments[] | select(.name == "boot_params") | .bufsz' <<<"$output")
+	[ "$bufsz" -ge $((4096 + 1 + 3970 * 20)) ]
+	mksys ranges-8192 sys
+	run -0 kx -p -c --dry-run --json --sysroot=sys vmlinuz --initrd=initrd.img
+	# a crash load stays inside the high crash range
+	jq -e '[.segments[] | .start >= 4563402752 and .end <= 4831838207] | all' <<<"$output"
+	jq -e '.elfcorehdr.phnum == 8202 and .elfcorehdr.built_by == "kexec"' <<<"$output"
+}
