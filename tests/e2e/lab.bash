@@ -73,6 +73,7 @@ lab_initramfs() {
 	rm -rf "$stage"
 	make -s -C "$BUILD" install DESTDIR="$stage" prefix=/usr >/dev/null
 	key=$( { echo "$kver $kimg"; find "$stage" "$LAB_SRC/guest" ${early:+"$early"} -type f | sort | xargs cat;
+		 cat "$BUILD/tests/tools/kexec-corrupt" 2>/dev/null;
 		 ls -l "$kimg"; } | sha256sum | cut -c1-16)
 	out="$LAB_OUT/initramfs-$kver-$key.cpio.gz"
 	if [ -f "$out" ]; then
@@ -102,10 +103,19 @@ lab_initramfs() {
 	fi
 	echo "$kexec" >"$root/etc/kx-kexec"
 	lab_copy_bin "$root" /usr/bin/time /usr/bin/time
+	# the test build of our kexec that corrupts a segment after the digest (0012)
+	[ -x "$BUILD/tests/tools/kexec-corrupt" ] &&
+		lab_copy_bin "$root" "$BUILD/tests/tools/kexec-corrupt" /usr/sbin/kexec-corrupt
 	# udev for the hotplug scenarios (our rules come with `make install` once they exist)
 	lab_copy_bin "$root" /lib/systemd/systemd-udevd /lib/systemd/systemd-udevd
 	lab_copy_bin "$root" /bin/udevadm /bin/udevadm
 	mkdir -p "$root/etc/udev/rules.d" "$root/lib/udev/rules.d"
+	# our rule where `make install` put it (udevd reads /usr/lib/udev/rules.d, not /lib/...)
+	(cd "$stage" && find . -name '*.rules') | while read -r f; do
+		mkdir -p "$root/$(dirname "$f")" && cp "$stage/$f" "$root/$f"
+	done
+	# the sampler of kexec_crash_loaded the hotplug scenarios and benchmarks run
+	gcc -static -O2 -o "$root/e2e/crash-loaded-sampler" "$LAB_SRC/guest/crash-loaded-sampler.c"
 	lab_virtio_modules "$root" "$kver"
 	[ -n "$early" ] && cp "$early"/*.ko "$root/lib/modules/early/"
 	cp "$LAB_SRC/guest/init" "$root/init"

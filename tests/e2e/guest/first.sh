@@ -4,6 +4,12 @@
 . /e2e/lib.sh
 kexec=$(param kx_kexec /usr/sbin/kexec)
 mode=$(param kx_mode s)
+# kx_corrupt=SEGMENT: the test build that corrupts SEGMENT after purgatory's digest was made
+corrupt=$(param kx_corrupt '')
+if [ -n "$corrupt" ]; then
+	kexec=/usr/sbin/kexec-corrupt
+	export KEXEC_EXT_TEST_CORRUPT=$corrupt
+fi
 echo "FIRST_START kver=$(uname -r) ncpus=$(grep -c ^processor /proc/cpuinfo) kexec=$kexec mode=-$mode"
 ram_ranges
 [ "$(param kx_snapshot 0)" = 1 ] && /e2e/snapshot.sh

@@ -21,7 +21,8 @@ cmdline="console=ttyS0 irqpoll nr_cpus=1 reset_devices acpi_no_memhotplug panic=
 "$kexec" -p -"$mode" /boot/vmlinuz --initrd=/boot/capture.cpio.gz --append="$cmdline"
 echo "KEXEC_LOAD_RC=$? took=..$(up)"
 echo "CRASH_LOADED=$(cat /sys/kernel/kexec_crash_loaded)"
-/e2e/crash-loaded-sampler 900 /tmp/sampler.stop >/tmp/sampler.out &
+# niced: it polls without pause, and the helper and kexec must not wait for it
+nice -n 19 /e2e/crash-loaded-sampler 900 /tmp/sampler.stop >/tmp/sampler.out &
 sampler=$!
 
 # wait_reloads N: until kexec-hotplug has reloaded N times and nothing is pending (60 s at most)
@@ -44,7 +45,8 @@ sleep 3
 for d in /sys/devices/system/memory/memory*; do
 	[ "$(cat "$d/state")" = offline ] && echo online >"$d/state"
 done
-wait_reloads 1
+# kernel-maintained headers need no reload for an added DIMM (kx_add_reloads=0)
+wait_reloads "$(param kx_add_reloads 1)"
 echo "HPUDEV_ADD_SETTLED rc=$? $("$hp" status --json | tr -d '\n')"
 echo "HOTPLUG_DONE blocks=$(mem_blocks) waited=${i}x0.1s"
 ram_ranges | sed 's/^/AFTER_/'
