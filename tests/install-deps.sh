@@ -10,7 +10,9 @@ pkgs=(
 	libelf-dev libudev-dev libfdt-dev libsmartcols-dev zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev udev
 	# tests
 	libcmocka-dev bats bats-assert bats-support jq binutils elfutils time clang umockdev libumockdev-dev
-	libclang-rt-14-dev groff-base man-db git util-linux
+	libclang-rt-14-dev groff-base man-db git util-linux device-tree-compiler
+	# cross builds (tests/cross-build.sh): the compilers; the foreign libraries are unpacked there
+	gcc-aarch64-linux-gnu gcc-powerpc64le-linux-gnu gcc-s390x-linux-gnu file
 	# peers: compared against in tests and benchmarks, never used by the product
 	kexec-tools makedumpfile
 )

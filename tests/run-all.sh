@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a fresh Debian 12 machine (as root):
 #   installs the dependencies, builds twice (plain with -Werror, and with ASan+UBSan), runs the
-#   unit and Bats suites on both, a bounded fuzz run, the install/uninstall check and the QEMU kdump
-#   lab (tests/e2e), then prints one closing line "N passed, N failed, N skipped" summing
+#   unit and Bats suites on both, a bounded fuzz run, the install/uninstall check, cross builds
+#   for aarch64, ppc64le and s390x, and the QEMU kdump lab (tests/e2e), then prints one closing line "N passed, N failed, N skipped" summing
 #   everything.  Exit 1 on any failure.
 # Environment: JOBS (default: nproc), FUZZ_SECONDS (default 30), KEEP_BUILD=1 keeps build dirs,
 #   E2E=0 skips the lab (outside CI only; its checks are then counted as skipped).
@@ -64,6 +64,19 @@ else
 	step_fail "  FAIL: make install/uninstall with DESTDIR"
 fi
 rm -rf "$inst"
+
+# the whole suite builds for the other architectures kexec-ext supports (Debian's cross compilers)
+for host in aarch64-linux-gnu powerpc64le-linux-gnu s390x-linux-gnu; do
+	echo "=== cross build ($host)"
+	if bash tests/cross-build.sh "$host" "$SRCDIR/build-ci-$host" >"$SRCDIR/build-ci-$host.log" 2>&1; then
+		step_ok
+		grep -E '^  ' "$SRCDIR/build-ci-$host.log"
+	else
+		step_fail "  FAIL: cross build for $host"
+		tail -n 20 "$SRCDIR/build-ci-$host.log"
+	fi
+	[ -n "${KEEP_BUILD:-}" ] || rm -rf "$SRCDIR/build-ci-$host"
+done
 
 echo "=== kdump lab (tests/e2e)"
 (cd "$SRCDIR/build-ci-plain" && KX_COUNTS="$counts" make -s e2e)
