@@ -25,11 +25,14 @@ ARCH_OBJS += $(PURG_HOST_OBJS)
 $(PURG_HOST_OBJS) tests/unit/test-purgatory.o tests/unit/test-sha256.o: CPPFLAGS += -I$(srcdir)/arch
 
 # Purgatory side: no libc, no SSE, no red zone, position independent, everything hidden.
+# gcc only: do not turn loops into memcpy/memset calls (clang has no such flag).
+PURG_NO_LDP := $(shell $(CC) -fno-tree-loop-distribute-patterns -E -x c /dev/null >/dev/null 2>&1 \
+                 && echo -fno-tree-loop-distribute-patterns)
 PURG_CFLAGS = -std=gnu11 $(WARNINGS) $(WERROR_CFLAGS) -O2 -ffreestanding -fno-builtin \
               -nostdlib -fno-stack-protector -fno-stack-clash-protection -fcf-protection=none \
               -mno-red-zone -mgeneral-regs-only -fno-asynchronous-unwind-tables \
-              -fno-unwind-tables -fpie -fvisibility=hidden -fno-common \
-              -fno-tree-loop-distribute-patterns -I$(srcdir)/$(PURG_DIR)
+              -fno-unwind-tables -fpie -fvisibility=hidden -fno-common $(PURG_NO_LDP) \
+              -I$(srcdir)/$(PURG_DIR)
 PURG_OBJS   = $(PURG_DIR)/entry.pg.o $(PURG_DIR)/purgatory.pg.o $(PURG_DIR)/check.pg.o \
               $(PURG_DIR)/sha256.pg.o
 
