@@ -73,6 +73,13 @@ arch/x86_64/purgatory-blob.o: arch/x86_64/purgatory-blob.S $(PURG_DIR)/purgatory
 	$(CC) -c -o $@ $<
 
 UNIT_TESTS += tests/unit/test-sha256 tests/unit/test-purgatory
+ifneq ($(PURG_X86_64),)
+# the blob run on a CPU through KVM (skips itself where /dev/kvm is unusable)
+UNIT_TESTS += tests/unit/test-purgatory-kvm
+tests/unit/test-purgatory-kvm.o: CPPFLAGS += -I$(srcdir)/arch
+tests/unit/test-purgatory-kvm: tests/unit/test-purgatory-kvm.o $(PURG_HOST_OBJS) lib/libkx.a
+	$(CC) $(KX_LDFLAGS) -o $@ $< $(PURG_HOST_OBJS) $(KX_LIBS) $(CMOCKA_LIBS)
+endif
 
 tests/unit/test-sha256: tests/unit/test-sha256.o $(PURG_DIR)/sha256.o lib/libkx.a
 	$(CC) $(KX_LDFLAGS) -o $@ $< $(PURG_DIR)/sha256.o $(KX_LIBS) $(CMOCKA_LIBS)
