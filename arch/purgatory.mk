@@ -25,11 +25,14 @@ ARCH_OBJS += $(PURG_HOST_OBJS)
 $(PURG_HOST_OBJS) tests/unit/test-purgatory.o tests/unit/test-sha256.o: CPPFLAGS += -I$(srcdir)/arch
 
 # Purgatory side: no libc, no SSE, no red zone, position independent, everything hidden.
+# gcc only: do not turn loops into memcpy/memset calls (clang has no such flag).
+PURG_NO_LDP := $(shell $(CC) -fno-tree-loop-distribute-patterns -E -x c /dev/null >/dev/null 2>&1 \
+                 && echo -fno-tree-loop-distribute-patterns)
 PURG_CFLAGS = -std=gnu11 $(WARNINGS) $(WERROR_CFLAGS) -O2 -ffreestanding -fno-builtin \
               -nostdlib -fno-stack-protector -fno-stack-clash-protection -fcf-protection=none \
               -mno-red-zone -mgeneral-regs-only -fno-asynchronous-unwind-tables \
-              -fno-unwind-tables -fpie -fvisibility=hidden -fno-common \
-              -fno-tree-loop-distribute-patterns -I$(srcdir)/$(PURG_DIR)
+              -fno-unwind-tables -fpie -fvisibility=hidden -fno-common $(PURG_NO_LDP) \
+              -I$(srcdir)/$(PURG_DIR)
 PURG_OBJS   = $(PURG_DIR)/entry.pg.o $(PURG_DIR)/purgatory.pg.o $(PURG_DIR)/check.pg.o \
               $(PURG_DIR)/sha256.pg.o
 
@@ -70,6 +73,13 @@ arch/x86_64/purgatory-blob.o: arch/x86_64/purgatory-blob.S $(PURG_DIR)/purgatory
 	$(CC) -c -o $@ $<
 
 UNIT_TESTS += tests/unit/test-sha256 tests/unit/test-purgatory
+ifneq ($(PURG_X86_64),)
+# the blob run on a CPU through KVM (skips itself where /dev/kvm is unusable)
+UNIT_TESTS += tests/unit/test-purgatory-kvm
+tests/unit/test-purgatory-kvm.o: CPPFLAGS += -I$(srcdir)/arch
+tests/unit/test-purgatory-kvm: tests/unit/test-purgatory-kvm.o $(PURG_HOST_OBJS) lib/libkx.a
+	$(CC) $(KX_LDFLAGS) -o $@ $< $(PURG_HOST_OBJS) $(KX_LIBS) $(CMOCKA_LIBS)
+endif
 
 tests/unit/test-sha256: tests/unit/test-sha256.o $(PURG_DIR)/sha256.o lib/libkx.a
 	$(CC) $(KX_LDFLAGS) -o $@ $< $(PURG_DIR)/sha256.o $(KX_LIBS) $(CMOCKA_LIBS)

@@ -18,15 +18,15 @@
  * and halts.  Otherwise it boots the kernel at kernel_entry with RSI = boot_params, following
  * the 64-bit boot protocol (Documentation/arch/x86/boot.rst).
  */
-#define KX_PURG_MAGIC           0x4750584bu     /* "KXPG" little-endian, header.magic */
-#define KX_PURG_VERSION         1u
-#define KX_PURG_PARAMS_MAGIC    0x5050584bu     /* "KXPP" little-endian, params.magic */
-#define KX_PURG_MAX_REGIONS     16u             /* = KEXEC_SEGMENT_MAX */
-#define KX_PURG_DIGEST_SIZE     32u             /* SHA-256 */
-#define KX_PURG_SERIAL_DEFAULT  0x3f8u          /* COM1 */
-#define KX_PURG_MSG_MAX         320u            /* longest message kx_purgatory_check writes */
-#define KX_PURG_HEADER_SIZE     32u
-#define KX_PURG_PARAMS_SIZE     832u            /* 64 + 16 regions of 48 */
+#define KX_PURG_MAGIC           0x4750584b     /* "KXPG" little-endian, header.magic */
+#define KX_PURG_VERSION         1
+#define KX_PURG_PARAMS_MAGIC    0x5050584b     /* "KXPP" little-endian, params.magic */
+#define KX_PURG_MAX_REGIONS     16             /* = KEXEC_SEGMENT_MAX */
+#define KX_PURG_DIGEST_SIZE     32             /* SHA-256 */
+#define KX_PURG_SERIAL_DEFAULT  0x3f8          /* COM1 */
+#define KX_PURG_MSG_MAX         320            /* longest message kx_purgatory_check writes */
+#define KX_PURG_HEADER_SIZE     32
+#define KX_PURG_PARAMS_SIZE     832            /* 64 + 16 regions of 48 */
 
 /* entry.S reads these fields of struct kx_purg_params by offset */
 #define KX_PURG_PARAMS_KERNEL_ENTRY 8
