@@ -163,12 +163,11 @@ load_first() {
 }
 
 @test "-a falls back to kexec_load; when that fails too, the message is about kexec_load" {
-	KEXEC_EXT_FAKE_ERRNO=ENOSYS,ENOSYS run -1 --separate-stderr kx -p vmlinuz --sysroot=sys
+	KEXEC_EXT_FAKE_ERRNO=ENOSYS,ENOSYS run -1 kx -p vmlinuz --sysroot=sys
 	assert_equal "$(awk '{ print $1, $NF }' syscalls)" "kexec_file_load ENOSYS
 kexec_load ENOSYS"
 	assert_line --index 0 "kexec: kexec_file_load refused the crash kernel (ENOSYS); falling back to kexec_load"
-	assert_line --index 1 --partial "kexec: loading the crash kernel vmlinuz failed: "
-	assert_line --index 1 --partial "kexec_load"
+	assert_line --index 1 "kexec: loading the crash kernel vmlinuz failed: this kernel has no kexec_load (ENOSYS: CONFIG_KEXEC is not set)"
 	rm syscalls
 	KEXEC_EXT_FAKE_ERRNO=ENOSYS run -1 kx -p -s vmlinuz --sysroot=sys
 	refute_line --partial "falling back"
