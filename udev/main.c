@@ -116,8 +116,14 @@ static int setup(struct hp_ctx *c)
 	int r;
 
 	c->state_dir = kx_state_dir();
-	/* only an absolute path overrides the installed loader: udev's PATH is not ours to trust */
-	snprintf(c->kexec, sizeof(c->kexec), "%s", k && k[0] == '/' ? k : KX_SBINDIR "/kexec");
+	/* only an absolute path overrides the installed loader: udev's PATH is not ours to trust;
+	 * a tree installed with another prefix than it was built for has it in /usr/sbin */
+	if (k && k[0] == '/')
+		snprintf(c->kexec, sizeof(c->kexec), "%s", k);
+	else if (access(KX_SBINDIR "/kexec", X_OK) == 0)
+		snprintf(c->kexec, sizeof(c->kexec), "%s", KX_SBINDIR "/kexec");
+	else
+		snprintf(c->kexec, sizeof(c->kexec), "%s", "/usr/sbin/kexec");
 	r = kx_sysroot_init(&c->sysroot, root);
 	if (r < 0) {
 		hp_log(c, LOG_ERR, "KEXEC_HOTPLUG_SYSROOT=%s: %s", root, strerror(-r));

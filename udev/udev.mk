@@ -24,10 +24,15 @@ $(UDEV_RULES): udev/98-kexec-hotplug.rules.in Makefile
 	sed 's|@KEXEC_HOTPLUG@|$(libexecdir)/kexec-ext/kexec-hotplug|g' $(srcdir)/udev/98-kexec-hotplug.rules.in >$@.tmp
 	mv $@.tmp $@
 
+# generated again at install time: `make install prefix=/usr` puts the helper elsewhere than
+# configure's prefix said, and the rule must name where it really is
 install: install-udev-rules
-install-udev-rules: $(UDEV_RULES)
+install-udev-rules: udev/98-kexec-hotplug.rules.in
 	$(MKDIR_P) $(DESTDIR)$(udevdir)/rules.d
-	$(INSTALL) -m 0644 $(UDEV_RULES) $(DESTDIR)$(udevdir)/rules.d/
+	sed 's|@KEXEC_HOTPLUG@|$(libexecdir)/kexec-ext/kexec-hotplug|g' $(srcdir)/udev/98-kexec-hotplug.rules.in \
+	  >$(DESTDIR)$(udevdir)/rules.d/98-kexec-hotplug.rules.tmp
+	chmod 0644 $(DESTDIR)$(udevdir)/rules.d/98-kexec-hotplug.rules.tmp
+	mv $(DESTDIR)$(udevdir)/rules.d/98-kexec-hotplug.rules.tmp $(DESTDIR)$(udevdir)/rules.d/98-kexec-hotplug.rules
 uninstall: uninstall-udev-rules
 uninstall-udev-rules:
 	rm -f $(DESTDIR)$(udevdir)/rules.d/98-kexec-hotplug.rules

@@ -75,4 +75,8 @@ LABEL=\"kexec_hotplug_end\""
 	cmp "$B/udev/98-kexec-hotplug.rules" "inst$udevdir/rules.d/98-kexec-hotplug.rules"
 	make -s -C "$B" uninstall-udev-rules DESTDIR="$BATS_TEST_TMPDIR/inst" >/dev/null
 	[ ! -e "inst$udevdir/rules.d/98-kexec-hotplug.rules" ]
+	# installed with another prefix than configured: the rule names where the helper really is
+	make -s -C "$B" install-udev-rules DESTDIR="$BATS_TEST_TMPDIR/inst2" prefix=/usr >/dev/null
+	run -0 grep -c 'RUN+="/usr/libexec/kexec-ext/kexec-hotplug"' "inst2$udevdir/rules.d/98-kexec-hotplug.rules"
+	assert_output 2
 }

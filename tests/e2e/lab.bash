@@ -110,10 +110,9 @@ lab_initramfs() {
 	lab_copy_bin "$root" /lib/systemd/systemd-udevd /lib/systemd/systemd-udevd
 	lab_copy_bin "$root" /bin/udevadm /bin/udevadm
 	mkdir -p "$root/etc/udev/rules.d" "$root/lib/udev/rules.d"
-	# our rule where `make install` put it (udevd reads /usr/lib/udev/rules.d, not /lib/...)
-	(cd "$stage" && find . -name '*.rules') | while read -r f; do
-		mkdir -p "$root/$(dirname "$f")" && cp "$stage/$f" "$root/$f"
-	done
+	# our rule: udevd reads /usr/lib/udev/rules.d (on Debian /lib is /usr/lib; not in here)
+	mkdir -p "$root/usr/lib/udev/rules.d"
+	find "$stage" -name '*.rules' -exec cp {} "$root/usr/lib/udev/rules.d/" \;
 	# the sampler of kexec_crash_loaded the hotplug scenarios and benchmarks run
 	gcc -static -O2 -o "$root/e2e/crash-loaded-sampler" "$LAB_SRC/guest/crash-loaded-sampler.c"
 	lab_virtio_modules "$root" "$kver"
@@ -155,7 +154,8 @@ lab_accel() {
 
 # lab_boot NAME KVER KIMG "KERNEL ARGS" [extra qemu args…]
 #   Env: LAB_MEM (1G), LAB_SMP (2), LAB_DISK (raw image attached as virtio vda), LAB_EARLY (dir of
-#   .ko files the capture kernel inserts first), LAB_QMP (socket path: QMP server).
+#   .ko files the capture kernel inserts first), LAB_QMP (socket path: QMP server), LAB_BIOS
+#   (firmware image, e.g. OVMF for a UEFI guest).
 #   Returns QEMU's status; the serial log is $LAB_LOGS/NAME.log with elapsed seconds per line.
 lab_boot() {
 	local name=$1 kver=$2 kimg=$3 args=$4 initrd accel cpu log t0 rc
@@ -171,6 +171,7 @@ lab_boot() {
 		-display none -monitor none -serial stdio -no-reboot -nic none)
 	[ -n "${LAB_DISK:-}" ] && cmd+=(-drive "file=$LAB_DISK,format=raw,if=virtio,cache=unsafe")
 	[ -n "${LAB_QMP:-}" ] && cmd+=(-qmp "unix:$LAB_QMP,server=on,wait=off")
+	[ -n "${LAB_BIOS:-}" ] && cmd+=(-bios "$LAB_BIOS")
 	cmd+=("$@")
 	echo "${cmd[*]}" >"$LAB_LOGS/$name.cmd"
 	t0=$EPOCHREALTIME

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * crash-loaded-sampler [SECONDS] [STOPFILE]: read /sys/kernel/kexec_crash_loaded as fast as it can
+ * crash-loaded-sampler [SECONDS] [STOPFILE] [NICE]: read /sys/kernel/kexec_crash_loaded as fast as it can
  * (pread on one open file: sysfs answers each read afresh) until SECONDS have passed or STOPFILE
- * exists, and print how long it read 0 in total: the time the system had no crash kernel.
+ * exists, and print how long it read 0 in total: the time the system had no crash kernel.  NICE
+ * lowers its priority (busybox has no nice(1)) when it must not slow what it watches.
  *   SAMPLER reads=… zero_ms=… zero_runs=… longest_zero_ms=… end=0|1
  * A stretch of 0 is timed from the first read of 0 to the next read of 1, so zero_ms is exact to
  * one read's duration.  Built statically for the lab's guests (no libc in the initramfs).
@@ -10,6 +11,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +31,8 @@ int main(int argc, char **argv)
 	int fd = open("/sys/kernel/kexec_crash_loaded", O_RDONLY), last = -1;
 	char c = '?';
 
+	if (argc > 3 && setpriority(PRIO_PROCESS, 0, atoi(argv[3])) < 0)
+		perror("crash-loaded-sampler: setpriority");
 	if (fd < 0) {
 		perror("crash-loaded-sampler: /sys/kernel/kexec_crash_loaded");
 		return 1;

@@ -7,32 +7,34 @@
 kexec=$(param kx_kexec /usr/sbin/kexec)
 mode=$(param kx_mode s)
 hp=/usr/libexec/kexec-ext/kexec-hotplug
-rules=$(ls /lib/udev/rules.d/98-kexec-hotplug.rules /usr/lib/udev/rules.d/98-kexec-hotplug.rules 2>/dev/null | head -n 1)
+rules=$(ls /usr/lib/udev/rules.d/98-kexec-hotplug.rules 2>/dev/null)
 echo "FIRST_START kver=$(uname -r) ncpus=$(grep -c ^processor /proc/cpuinfo) kexec=$kexec mode=-$mode"
 if [ ! -x /e2e/crash-loaded-sampler ] || [ -z "$rules" ] || [ ! -x "$hp" ]; then
 	echo "HPUDEV_MISSING sampler=$(test -x /e2e/crash-loaded-sampler && echo 1 || echo 0) rules=${rules:-none} helper=$(test -x $hp && echo 1 || echo 0)"
 	exit 0
 fi
 ram_ranges
-mkdir -p /run/udev /etc/kexec
-echo "quiet_ms = $(param kx_quiet_ms 500)" >/etc/kexec/hotplug.conf
+# the helper reads $(sysconfdir)/kexec/hotplug.conf: /etc in a distribution's build, /usr/local/etc
+# in a build configured without --sysconfdir
+mkdir -p /run/udev /etc/kexec /usr/local/etc/kexec
+echo "quiet_ms = $(param kx_quiet_ms 500)" | tee /etc/kexec/hotplug.conf >/usr/local/etc/kexec/hotplug.conf
 /lib/systemd/systemd-udevd --daemon
 cmdline="console=ttyS0 irqpoll nr_cpus=1 reset_devices acpi_no_memhotplug panic=-1 kx_test=capture $(param kx_capture_extra '' | tr , ' ')"
 "$kexec" -p -"$mode" /boot/vmlinuz --initrd=/boot/capture.cpio.gz --append="$cmdline"
 echo "KEXEC_LOAD_RC=$? took=..$(up)"
 echo "CRASH_LOADED=$(cat /sys/kernel/kexec_crash_loaded)"
 # niced: it polls without pause, and the helper and kexec must not wait for it
-nice -n 19 /e2e/crash-loaded-sampler 900 /tmp/sampler.stop >/tmp/sampler.out &
+/e2e/crash-loaded-sampler 900 /tmp/sampler.stop 19 >/tmp/sampler.out &
 sampler=$!
 
 # wait_reloads N: until kexec-hotplug has reloaded N times and nothing is pending (60 s at most)
 wait_reloads() {
-	i=0
-	while [ $i -lt 600 ]; do
+	w=0
+	while [ $w -lt 600 ]; do
 		s=$("$hp" status --json | tr -d ' \n')
 		case $s in *'"pending":0'*) case $s in *"\"reloads\":$1,"* | *"\"reloads\":$(($1 + 1)),"*) return 0 ;; esac ;; esac
 		sleep 0.1
-		i=$((i + 1))
+		w=$((w + 1))
 	done
 	return 1
 }
