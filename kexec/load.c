@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -130,6 +131,49 @@ static bool is_fallback_errno(int e)
 	return e == ENOSYS || e == EINVAL || e == ENOEXEC || e == EOPNOTSUPP;
 }
 
+/*
+ * A kexec_load record is restored by running its command again (its segments are rebuilt from
+ * the files): this kexec, the recorded argv, in the recorded directory.  The child runs under the
+ * lock this process holds (KEXEC_EXT_RESTORING tells it so) and does not restore in turn.
+ */
+static int restore_by_command(const struct kx_crash_record *prev, char *why, size_t size)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int status;
+	pid_t pid;
+
+	if (n <= 0 || prev->argc < 1) {
+		snprintf(why, size, "cannot run this kexec again to repeat the recorded %s load",
+			 prev->syscall);
+		return -ENOEXEC;
+	}
+	self[n] = '\0';
+	pid = fork();
+	if (pid < 0) {
+		snprintf(why, size, "fork: %s", strerror(errno));
+		return -errno;
+	}
+	if (pid == 0) {
+		if (prev->cwd && chdir(prev->cwd) < 0)
+			_exit(126);
+		setenv("KEXEC_EXT_RESTORING", "1", 1);
+		if (kx_syscall_fake())
+			setenv("KEXEC_EXT_FAKE_ERRNO", kx_syscall_fake_remaining(), 1);
+		prev->argv[0] = self;
+		execv(self, prev->argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	snprintf(why, size, "repeating the recorded command (%s in %s) failed with status %d",
+		 prev->argv[1] ? prev->argv[1] : "", prev->cwd ? prev->cwd : "/",
+		 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	return -EIO;
+}
+
 /* Load the recorded previous crash kernel again. */
 static int restore_previous(const struct kexec_ctx *c, const struct kx_crash_record *prev,
 			    char *why, size_t size)
@@ -138,6 +182,8 @@ static int restore_previous(const struct kexec_ctx *c, const struct kx_crash_rec
 	struct kx_err e;
 	int r;
 
+	if (!strcmp(prev->syscall, "kexec_load"))
+		return restore_by_command(prev, why, size);
 	if (strcmp(prev->syscall, "kexec_file_load")) {
 		snprintf(why, size, "it was loaded with %s, which this version cannot repeat",
 			 prev->syscall);
@@ -265,12 +311,14 @@ static int run_load(struct kexec_ctx *c, struct kexec_plan *p)
 	struct load_result res = { 0 };
 	bool have_prev = false;
 	int lock_fd = -1, before = KX_TRI_UNKNOWN, r;
+	/* run by restore_by_command(): the parent holds the lock and does the restoring */
+	bool restoring = getenv("KEXEC_EXT_RESTORING") != NULL;
 	struct kx_err e;
 	char text[640];
 
 	if (p->crash) {
 		kx_err_clear(&e);
-		if (kx_state_lock(c->state_dir, &lock_fd, &e) < 0)
+		if (!restoring && kx_state_lock(c->state_dir, &lock_fd, &e) < 0)
 			kexec_warn("%s; loading without the lock", kx_err_text(&e, text, sizeof(text)));
 		kx_err_clear(&e);
 		r = kx_state_read(c->state_dir, &prev, &e);
@@ -318,7 +366,7 @@ static int run_load(struct kexec_ctx *c, struct kexec_plan *p)
 			      sizeof(res.message));
 		fprintf(stderr, PROG ": loading the %s %s failed: %s\n",
 			p->crash ? "crash kernel" : "kernel", o->kernel, res.message);
-		if (p->crash)
+		if (p->crash && !restoring)
 			after_failed_crash_load(c, before, have_prev, &prev, &res);
 	}
 	if (o->json)

@@ -21,6 +21,8 @@
 
 void kx_syscall_init(const struct kx_sysroot *sysroot);
 bool kx_syscall_fake(void);
+/* The fake's results not used yet ("" when none): what a kexec this one runs starts with. */
+const char *kx_syscall_fake_remaining(void);
 
 /* 0 or -errno.  initrd_fd -1 with KEXEC_FILE_NO_INITRAMFS; cmdline_len counts the NUL. */
 int kx_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline,

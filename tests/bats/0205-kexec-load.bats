@@ -121,6 +121,26 @@ load_first() {
 	grep -qx "cmdline irqpoll nr_cpus=1" state/crash-load
 }
 
+@test "a crash kernel loaded with -c is restored by repeating its recorded command" {
+	kx -p -c vmlinuz --initrd=initrd.img --append="irqpoll nr_cpus=1" --sysroot=sys
+	rm syscalls
+	truncate -s 300M big.img
+	KEXEC_EXT_FAKE_ERRNO=EADDRNOTAVAIL,0 run -1 kx -p -s --force vmlinuz --initrd=big.img --append=new --sysroot=sys
+	assert_line --regexp "^kexec: the kernel had dropped the crash kernel loaded before; it is restored \($D/vmlinuz, loaded [0-9-]+ [0-9:]+ UTC\)$"
+	run -0 awk '{ print $1, $NF }' syscalls
+	assert_output "kexec_file_load EADDRNOTAVAIL
+kexec_load 0"
+	assert_equal "$(loaded)" 1
+	run -0 grep -E '^(syscall|cmdline) ' state/crash-load
+	assert_output "syscall kexec_load
+cmdline irqpoll nr_cpus=1"
+	# the repeated command fails as well: nothing is loaded, and the message says what failed
+	KEXEC_EXT_FAKE_ERRNO=EADDRNOTAVAIL,EIO run -1 kx -p -s --force vmlinuz --initrd=big.img --append=new --sysroot=sys
+	assert_line --partial "NOTHING IS LOADED NOW"
+	assert_line --partial "repeating the recorded command (-p in $D) failed with status 1"
+	assert_equal "$(loaded)" 0
+}
+
 @test "when the restore fails too, nothing is loaded and the message says so" {
 	load_first
 	KEXEC_EXT_FAKE_ERRNO=EINVAL,ENOMEM run -1 kx -p -s vmlinuz --append=new --sysroot=sys

@@ -350,3 +350,177 @@ kexec_load 0"
 	jq -e '[.segments[] | .start >= 4563402752 and .end <= 4831838207] | all' <<<"$output"
 	jq -e '.elfcorehdr.phnum == 8202 and .elfcorehdr.built_by == "kexec"' <<<"$output"
 }
+
+@test "8192 RAM ranges, low and high crash ranges: the JSON plan of -p -c is exactly as expected" {
+	# segments in the main (high) range 0x110000000-0x11fffffff; the elfcorehdr carries 8202
+	# program headers (452 KiB) in the 900 KiB the kernel asks for; the capture e820 gives the
+	# capture kernel the low crash range and the high one minus the elfcorehdr
+	mksys ranges-8192 sys
+	run -0 kx -p -c --dry-run --json --sysroot=sys vmlinuz --initrd=initrd.img --append="$CAPTURE_CMDLINE"
+	plan_json <<<"$output" >got
+	cat >expected <<'JSON'
+{
+  "action": "load",
+  "dry_run": true,
+  "image": "crash",
+  "arch": "x86_64",
+  "kernel_release": "6.12.117+deb12-amd64",
+  "syscall": "kexec_load",
+  "flags": 4063237,
+  "flag_names": "KEXEC_ON_CRASH|KEXEC_UPDATE_ELFCOREHDR|KEXEC_ARCH 0x3e0000",
+  "hotplug": "kernel",
+  "kernel": {
+    "path": "vmlinuz",
+    "size": 8247232,
+    "type": "bzImage64",
+    "protocol": "2.15",
+    "version": "6.1.0-56-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)",
+    "load_memsz": 66682880,
+    "alignment": 2097152,
+    "cmdline_max": 2047
+  },
+  "initrd": {
+    "path": "initrd.img",
+    "size": 41943040
+  },
+  "command_line": "elfcorehdr=0x11d71f000 console=ttyS0 irqpoll nr_cpus=1 reset_devices acpi_no_memhotplug",
+  "command_line_bytes": 65,
+  "crash_kernel": {
+    "total": 536870912,
+    "kexec_crash_size": 268435456,
+    "ranges": [
+      {
+        "start": 805306368,
+        "end": 1073741823,
+        "size": 268435456,
+        "role": "low"
+      },
+      {
+        "start": 4563402752,
+        "end": 4831838207,
+        "size": 268435456,
+        "role": "main"
+      }
+    ]
+  },
+  "layout": {
+    "placed_by": "kexec",
+    "entry": 4788961312,
+    "kernel_reserved_start": 4563402752,
+    "kernel_reserved_end": 4630085631,
+    "memmap_entries": 6,
+    "acpi_rsdp": null,
+    "digest_segments": 3,
+    "fits": true,
+    "used": 109568000,
+    "region": 268435456
+  },
+  "segments": [
+    {
+      "name": "kernel",
+      "start": 4563402752,
+      "end": 4571631615,
+      "memsz": 8228864,
+      "bufsz": 8226752,
+      "digest": true
+    },
+    {
+      "name": "initrd",
+      "start": 4789895168,
+      "end": 4831838207,
+      "memsz": 41943040,
+      "bufsz": 41943040,
+      "digest": true
+    },
+    {
+      "name": "elfcorehdr",
+      "start": 4788973568,
+      "end": 4789895167,
+      "memsz": 921600,
+      "bufsz": 462848,
+      "digest": false
+    },
+    {
+      "name": "purgatory",
+      "start": 4788961280,
+      "end": 4788973567,
+      "memsz": 12288,
+      "bufsz": "PURGATORY_BIN_SIZE",
+      "digest": false
+    },
+    {
+      "name": "boot_params",
+      "start": 4788953088,
+      "end": 4788961279,
+      "memsz": 8192,
+      "bufsz": 4192,
+      "digest": true
+    }
+  ],
+  "elfcorehdr": {
+    "built_by": "kexec",
+    "machine": 62,
+    "cpu_notes": 8,
+    "vmcoreinfo": true,
+    "kernel_text": true,
+    "memory_ranges": 8192,
+    "phnum": 8202,
+    "size": 462848,
+    "segment_memsz": 921600,
+    "segment_memsz_from": "crash_elfcorehdr_size",
+    "page_offset": "0xffff888000000000",
+    "page_offset_from": "/proc/kcore",
+    "text_vaddr": "0xffffffff81000000",
+    "text_paddr": 16777216,
+    "text_size": 46137344
+  },
+  "memory": {
+    "system_ram": 826109718528,
+    "dump_total": 825572196352,
+    "dump_ranges": 8192
+  },
+  "memory_map": [
+    {
+      "start": 0,
+      "end": 4095,
+      "size": 4096,
+      "type": "Reserved"
+    },
+    {
+      "start": 4096,
+      "end": 655359,
+      "size": 651264,
+      "type": "System RAM"
+    },
+    {
+      "start": 655360,
+      "end": 1048575,
+      "size": 393216,
+      "type": "Reserved"
+    },
+    {
+      "start": 805306368,
+      "end": 1073741823,
+      "size": 268435456,
+      "type": "System RAM"
+    },
+    {
+      "start": 4563402752,
+      "end": 4788973567,
+      "size": 225570816,
+      "type": "System RAM"
+    },
+    {
+      "start": 4789895168,
+      "end": 4831838207,
+      "size": 41943040,
+      "type": "System RAM"
+    }
+  ],
+  "warnings": [],
+  "refused": null
+}
+JSON
+	diff -u expected got
+	jq -e '(.dump | length) == 8192' <<<"$output"
+}
