@@ -123,6 +123,28 @@ static void fake_log(const char *fmt, ...)
 	fclose(fp);
 }
 
+/* The fake also writes each segment's bytes to $KEXEC_EXT_FAKE_DUMP/NAME (an absolute path), so
+ * tests can read boot_params and the purgatory's parameters as the kernel would get them. */
+static void fake_dump(const struct kx_segments *segs)
+{
+	const char *dir = getenv("KEXEC_EXT_FAKE_DUMP");
+
+	if (!dir || dir[0] != '/')
+		return;
+	for (size_t i = 0; i < segs->n; i++) {
+		char path[PATH_MAX];
+		FILE *fp;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, segs->seg[i].name);
+		fp = fopen(path, "we");
+		if (!fp)
+			continue;
+		if (segs->seg[i].bufsz)
+			fwrite(segs->seg[i].buf, 1, (size_t)segs->seg[i].bufsz, fp);
+		fclose(fp);
+	}
+}
+
 /* The kernel's side of the fake: its "loaded" attribute in the sysroot. */
 static void fake_set_loaded(bool crash, int value)
 {
@@ -243,6 +265,7 @@ int kx_sys_kexec_load(uint64_t entry, const struct kx_segments *segs, unsigned l
 		fake_log("kexec_load entry=%#llx nr_segments=%zu flags=%#lx%s -> %s\n",
 			 (unsigned long long)entry, segs->n, flags, list,
 			 result_name(r, name, sizeof(name)));
+		fake_dump(segs);
 		if (r == 0)
 			fake_set_loaded(flags & KX_KEXEC_ON_CRASH, 1);
 		else if ((flags & KX_KEXEC_ON_CRASH) && r != -EPERM && r != -EBUSY && r != -EINVAL)

@@ -12,7 +12,8 @@
  * fake also plays the kernel's part in the sysroot's /sys/kernel/kexec_crash_loaded and
  * kexec_loaded: a successful load writes 1, an unload 0, and a failed crash load 0 unless it
  * failed before the kernel dropped the old image (EPERM, EBUSY).  Only for tests: the variable
- * is ignored unless it names an absolute path.
+ * is ignored unless it names an absolute path.  With KEXEC_EXT_FAKE_DUMP=DIR (absolute) the fake
+ * kexec_load also writes each segment's bytes to DIR/NAME.
  */
 #include <stdbool.h>
 #include <stdint.h>

@@ -19,10 +19,12 @@
  * dump does not need, and the EFI memory map the first kernel was given is not ours to hand on.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bootparams.h"
 #include "bzimage.h"
@@ -165,25 +167,41 @@ static int read_firmware_memmap(const struct kx_sysroot *s, struct kx_e820 *ret,
 	return r;
 }
 
+/* The running kernel's boot_params page (binary, one page): screen_info and EDID; optional. */
+static bool read_template(const struct kx_sysroot *s, unsigned char *buf, size_t size)
+{
+	int fd = kx_sysroot_open(s, "/sys/kernel/boot_params/data", O_RDONLY | O_CLOEXEC);
+	size_t done = 0;
+
+	if (fd < 0)
+		return false;
+	while (done < size) {
+		ssize_t n = pread(fd, buf + done, size - done, (off_t)done);
+
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	close(fd);
+	return done == size;
+}
+
 static int read_machine(const struct kx_kload_in *in, struct machine *m, struct kx_err *err)
 {
 	char systab[4096];
 	struct kx_err ignored;
+	size_t len = 0;
 	int r;
 
 	r = kx_read_iomem(in->sysroot, &m->iomem, err);
 	if (r < 0)
 		return r;
 	m->has_iomem = true;
-	/* screen_info and EDID of the running kernel; optional */
-	r = kx_sysroot_read(in->sysroot, "/sys/kernel/boot_params/data", (char *)m->template,
-			    sizeof(m->template), NULL);
-	m->has_template = r == (int)sizeof(m->template);
+	m->has_template = read_template(in->sysroot, m->template, sizeof(m->template));
 	/* booted by EFI: the capture kernel gets the RSDP instead of EFI (see the top) */
-	r = kx_sysroot_read(in->sysroot, "/sys/firmware/efi/systab", systab, sizeof(systab), NULL);
-	if (r > 0)
-		kx_efi_systab_rsdp(systab, (size_t)r < sizeof(systab) ? (size_t)r : sizeof(systab) - 1,
-				   &m->rsdp, &ignored);
+	if (kx_sysroot_read(in->sysroot, "/sys/firmware/efi/systab", systab, sizeof(systab),
+			    &len) == 0)
+		kx_efi_systab_rsdp(systab, len, &m->rsdp, &ignored);
 	if (!in->crash)
 		return read_firmware_memmap(in->sysroot, &m->fwmap, err);
 	return 0;

@@ -524,3 +524,63 @@ JSON
 	diff -u expected got
 	jq -e '(.dump | length) == 8192' <<<"$output"
 }
+
+# u32/u64 little endian at OFFSET of FILE, as hex
+le32() { od -v -An -tx4 -j "$2" -N4 "$1" | tr -d ' '; }
+le64() { printf '%08x%08x' 0x"$(le32 "$1" $(($2 + 4)))" 0x"$(le32 "$1" "$2")"; }
+
+@test "boot_params as the kernel gets it: header, command line, initrd, e820, screen and EDID, RSDP, no EFI" {
+	mksys qemu-1g-6.12 sys
+	# an EFI machine: the running kernel's boot_params page and the EFI system table
+	mkdir -p sys/sys/kernel/boot_params sys/sys/firmware/efi
+	printf 'ACPI20=0x3fb7e014\nACPI=0x3fb7e000\nSMBIOS=0x3f9d8000\n' >sys/sys/firmware/efi/systab
+	{ printf '\x11%.0s' $(seq 64); head -c $((0x140 - 64)) /dev/zero; printf '\xed%.0s' $(seq 128)
+	  printf '\xef%.0s' $(seq 32); head -c $((4096 - 0x1e0)) /dev/zero; } >sys/sys/kernel/boot_params/data
+	mkdir dump
+	KEXEC_EXT_FAKE_DUMP=$PWD/dump run -0 kx -p -c --sysroot=sys vmlinuz --initrd=initrd.img --append="$CAPTURE_CMDLINE"
+	bp=dump/boot_params
+	bp_addr=$(grep -o 'boot_params:0x[0-9a-f]*' syscalls | cut -d: -f2)
+	initrd_addr=$(grep -o 'initrd:0x[0-9a-f]*' syscalls | cut -d: -f2)
+	ehdr_addr=$(grep -o 'elfcorehdr:0x[0-9a-f]*' syscalls | cut -d: -f2)
+	# the setup header is the image's: "HdrS", protocol 2.15, init_size
+	assert_equal "$(dd if="$bp" bs=1 skip=$((0x202)) count=4 status=none)" HdrS
+	assert_equal "$(le32 "$bp" $((0x260)))" 03f98000
+	# type_of_loader 0xff (no assigned id), the command line right after the page
+	assert_equal "$(od -An -tx1 -j $((0x210)) -N1 "$bp" | tr -d ' ')" ff
+	assert_equal "$((0x$(le32 "$bp" $((0x228)))))" "$((bp_addr + 4096))"
+	assert_equal "$(dd if="$bp" bs=1 skip=4096 count=200 status=none | tr -d '\0')" \
+		"elfcorehdr=$ehdr_addr acpi_rsdp=0x3fb7e014 $CAPTURE_CMDLINE"
+	# the initrd where it was placed, its size
+	assert_equal "$((0x$(le32 "$bp" $((0x218)))))" "$((initrd_addr))"
+	assert_equal "$((0x$(le32 "$bp" $((0x21c)))))" $((40 << 20))
+	# the RSDP at acpi_rsdp_addr; efi_info stays empty: the capture kernel boots without EFI
+	assert_equal "$(le64 "$bp" $((0x70)))" 000000003fb7e014
+	assert_equal "$(od -v -An -tx1 -j $((0x1c0)) -N32 "$bp" | tr -d ' \n')" "$(printf '00%.0s' $(seq 32))"
+	# screen_info and EDID come from the running kernel (but screen_info.ext_mem_k, at 0x02,
+	# which describes the old kernel's memory)
+	assert_equal "$(od -An -tx1 -j 0 -N8 "$bp" | tr -d ' ')" 1111000011111111
+	assert_equal "$(od -An -tx1 -j $((0x140)) -N4 "$bp" | tr -d ' ')" edededed
+	# the e820 table: 8 entries, the crash range as RAM minus the elfcorehdr
+	assert_equal "$(od -An -tu1 -j $((0x1e8)) -N1 "$bp" | tr -d ' ')" 8
+	for i in $(seq 0 7); do
+		o=$((0x2d0 + 20 * i))
+		printf '%s %s %d\n' "$(le64 "$bp" $o)" "$(le64 "$bp" $((o + 8)))" "0x$(le32 "$bp" $((o + 16)))"
+	done >e820
+	cat >expected <<'E820'
+0000000000000000 0000000000001000 2
+0000000000001000 000000000009ec00 1
+000000000009fc00 0000000000000400 2
+00000000000f0000 0000000000010000 2
+000000002b000000 000000000d71f000 1
+0000000038800000 0000000002800000 1
+000000003ffe0000 0000000000020000 2
+00000000fffc0000 0000000000040000 2
+E820
+	diff -u expected e820
+	# purgatory: its parameter block names the kernel's 64-bit entry (load + 0x200) and
+	# boot_params, little endian
+	kernel_addr=$(grep -o 'kernel:0x[0-9a-f]*' syscalls | cut -d: -f2)
+	hex=$(od -v -An -tx1 dump/purgatory | tr -d ' \n')
+	want() { printf '%016x' "$1" | sed 's/../& /g' | awk '{ for (i = NF; i > 0; i--) printf "%s", $i }'; }
+	[[ $hex == *"$(want $((kernel_addr + 0x200)))$(want $((bp_addr)))"* ]]
+}
