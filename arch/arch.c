@@ -5,6 +5,7 @@
 
 #include "arch.h"
 #include "arm64/arm64.h"
+#include "ppc64/ppc64.h"
 #include "s390/s390.h"
 #include "x86_64/x86_64.h"
 
@@ -13,6 +14,8 @@ static const struct kx_arch_ops *const arches[] = {
 	&kx_arch_x86_64,
 	&kx_arch_arm64,
 	&kx_arch_s390,
+	&kx_arch_ppc64le,
+	&kx_arch_ppc64,
 };
 
 const struct kx_arch_ops *kx_arch_find(const char *machine)

@@ -142,6 +142,14 @@ struct kx_arch_ops {
 	 */
 	int (*kexec_load_build)(const struct kx_kload_in *in, struct kx_kload *ret,
 				struct kx_err *err);
+
+	/*
+	 * The machine's RAM when the arch does not take it from /proc/iomem's System RAM (NULL:
+	 * it does).  ppc64: the device tree.  The crash memory model then uses these ranges with
+	 * /proc/iomem's crash kernel and kernel image ranges.  *ret_source names what was read.
+	 */
+	int (*read_ram)(const struct kx_sysroot *s, struct kx_ranges *ret, const char **ret_source,
+			struct kx_err *err);
 };
 
 /* The ops for a machine name ("x86_64", "amd64"), or NULL. */

@@ -47,6 +47,7 @@ struct kexec_opts {
 	const char *sysroot;
 	const char *dd_spec;            /* --device-dump-budget */
 	const char *dd_conf;            /* --device-dump-conf */
+	bool fadump;                    /* --fadump: firmware-assisted dump (POWER) */
 	int argc;                       /* the whole command line, for the state record */
 	char **argv;
 };
@@ -84,6 +85,25 @@ int kexec_do_exec(struct kexec_ctx *c);
 /* status.c: -S and --print-ckr-size. */
 int kexec_do_status(struct kexec_ctx *c);
 int kexec_do_print_ckr(struct kexec_ctx *c);
+
+/*
+ * fadump.c: -p --fadump, -u -p --fadump, -S --fadump: firmware-assisted dump on POWER, registered
+ * through /sys/kernel/fadump/ (lib/fadump.h) instead of a kexec syscall.  A registration is
+ * recorded in the state dir like a load (syscall "fadump") so that kexec-hotplug can register
+ * again.  Every write to /sys/kernel/fadump/ goes through one seam.  Test fake: with
+ * KEXEC_EXT_FAKE_SYSCALL=LOGFILE (syscall.h) each write appends "write FILE VALUE" to LOGFILE
+ * instead, returns the next result of KEXEC_EXT_FAKE_SYSFS_ERRNO (a comma list of errno names or
+ * numbers, 0 for success; past its end, success), and stores in the sysroot's file what the
+ * kernel would show afterwards: the value on success, 0 in registered when a registration fails
+ * after the kernel dropped the old one.  -S --fadump exits 1 when registered, 0 when not.
+ */
+struct kx_json;
+struct kx_fadump_state;
+int kexec_fadump_register(struct kexec_ctx *c);
+int kexec_fadump_unregister(struct kexec_ctx *c);
+int kexec_fadump_status(struct kexec_ctx *c);
+/* The "fadump" member of -S --json: null when the kernel has no fadump. */
+void kexec_fadump_json(struct kx_json *j, const struct kx_fadump_state *st);
 
 /* explain.c: a sentence naming the cause of a failed syscall and the fix. */
 struct kexec_plan;

@@ -3,17 +3,19 @@
 # $(ARCH_OBJS) is set when the prerequisites below are read.  The crash memory model, the
 # elfcorehdr builder and friends live in lib/.
 LIB_SRCS += lib/ranges.c lib/iomem.c lib/crashmem.c lib/elfcorehdr.c lib/cmdline.c \
-            lib/segments.c lib/kexecsys.c lib/state.c lib/devdump.c lib/udevdev.c
+            lib/segments.c lib/kexecsys.c lib/state.c lib/devdump.c lib/udevdev.c \
+            lib/fadump.c
 
 KEXEC_OBJS = kexec/main.o kexec/plan.o kexec/plan-kload.o kexec/plan-print.o kexec/load.o \
-             kexec/status.o kexec/syscall.o kexec/explain.o kexec/budget.o
+             kexec/status.o kexec/syscall.o kexec/explain.o kexec/budget.o kexec/fadump.o
 PROGRAM_OBJS  += $(KEXEC_OBJS)
 SBIN_PROGRAMS += kexec/kexec
 MAN8          += man/kexec.8
 MAN5          += man/kexec-device-dump.conf.5
 UNIT_TESTS    += tests/unit/test-ranges tests/unit/test-iomem tests/unit/test-crashmem \
                  tests/unit/test-elfcorehdr tests/unit/test-cmdline tests/unit/test-segments \
-                 tests/unit/test-state tests/unit/test-arch-x86-64 tests/unit/test-devdump
+                 tests/unit/test-state tests/unit/test-arch-x86-64 tests/unit/test-devdump \
+                 tests/unit/test-fadump
 FUZZERS       += tests/fuzz/fuzz-iomem
 BENCHES       += bench/kexec-load.sh
 

@@ -59,6 +59,9 @@ static void usage(FILE *fp)
 	      "     --no-hotplug           with -p: do not ask the kernel to; kexec-hotplug\n"
 	      "                              reloads on hotplug events instead\n"
 	      "     --force                load even when a check made before the syscall fails\n"
+	      "     --fadump               with -p, -u -p and -S: register, unregister or show\n"
+	      "                              firmware-assisted dump (POWER) instead of a crash\n"
+	      "                              kernel; --append: words the capture boot adds\n"
 	      "\n"
 	      "Extensions:\n"
 	      "     --dry-run              check and print the load plan, load nothing\n"
@@ -124,6 +127,7 @@ void kexec_debug(const struct kexec_ctx *c, const char *fmt, ...)
 enum {
 	OPT_INITRD = 256, OPT_APPEND, OPT_REUSE_CMDLINE, OPT_PRINT_CKR, OPT_DRY_RUN, OPT_JSON,
 	OPT_ELFCOREHDR_OUT, OPT_SYSROOT, OPT_FORCE, OPT_HOTPLUG, OPT_NO_HOTPLUG, OPT_ESTIMATE, OPT_DD_BUDGET, OPT_DD_CONF,
+	OPT_FADUMP,
 };
 
 /* What the options said, before it is turned into one action: every flag is only ever set. */
@@ -180,6 +184,24 @@ static int decide(const struct seen *s, struct kexec_opts *o)
 	/* -S asks about the crash kernel unless -l says otherwise (kexec-tools) */
 	o->crash = s->p || (o->action == ACT_STATUS && !s->l) || o->action == ACT_ESTIMATE;
 
+	if (o->fadump) {
+		if (o->action != ACT_LOAD && o->action != ACT_UNLOAD && o->action != ACT_STATUS)
+			return usage_error("--fadump applies to -p (register), -u -p (unregister) "
+					   "and -S");
+		if (s->l)
+			return usage_error("--fadump is a crash dump mechanism: -l does not apply");
+		if (o->action == ACT_LOAD && s->load_only && strcmp(s->load_only, "--append"))
+			return usage_error("%s does not apply to --fadump: the firmware boots this "
+					   "kernel again to capture, only --append adds to its "
+					   "command line", s->load_only);
+		if (s->sysmode || o->dd_spec || o->elfcorehdr_out)
+			return usage_error("%s does not apply to --fadump: nothing is loaded",
+					   s->sysmode == 's' ? "-s" : s->sysmode == 'c' ? "-c" :
+					   s->sysmode == 'a' ? "-a" : o->dd_spec ?
+					   "--device-dump-budget" : "--elfcorehdr-out");
+		o->crash = true;
+		return 0;
+	}
 	if (o->action == ACT_ESTIMATE) {
 		if (s->l || s->p)
 			return usage_error("--estimate takes no -l or -p: it estimates a crash load");
@@ -244,6 +266,7 @@ static int parse_args(int argc, char **argv, struct kexec_opts *o)
 		{ "estimate", no_argument, NULL, OPT_ESTIMATE },
 		{ "device-dump-budget", required_argument, NULL, OPT_DD_BUDGET },
 		{ "device-dump-conf", required_argument, NULL, OPT_DD_CONF },
+		{ "fadump", no_argument, NULL, OPT_FADUMP },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -338,6 +361,7 @@ static int parse_args(int argc, char **argv, struct kexec_opts *o)
 				return usage_error("--device-dump-conf needs a file name");
 			o->dd_conf = optarg;
 			break;
+		case OPT_FADUMP: o->fadump = true; break;
 		case 'd': o->debug = true; break;
 		case 'h': usage(stdout); return 1;
 		case 'v':
@@ -349,11 +373,14 @@ static int parse_args(int argc, char **argv, struct kexec_opts *o)
 	r = decide(&s, o);
 	if (r < 0)
 		return r;
+	if (o->fadump && optind < argc)
+		return usage_error("--fadump loads no KERNEL ('%s'): the firmware boots this kernel "
+				   "again to capture the dump", argv[optind]);
 	if (optind < argc && (o->action == ACT_LOAD || o->action == ACT_ESTIMATE))
 		o->kernel = argv[optind++];
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (o->action == ACT_LOAD && !o->kernel)
+	if (o->action == ACT_LOAD && !o->kernel && !o->fadump)
 		return usage_error("-%c needs the KERNEL to load", o->crash ? 'p' : 'l');
 	return 0;
 }
@@ -402,7 +429,7 @@ int main(int argc, char **argv)
 		if (!o.initrd && access(ipath, R_OK) == 0)
 			o.initrd = ipath;
 	}
-	if (o.action == ACT_LOAD || o.action == ACT_ESTIMATE) {
+	if ((o.action == ACT_LOAD || o.action == ACT_ESTIMATE) && !o.fadump) {
 		if (!c.arch) {
 			fprintf(stderr, PROG ": loading on %s is not supported (this kexec loads on %s)\n",
 				c.sys.arch[0] ? c.sys.arch : "this architecture", kx_arch_names());
@@ -422,10 +449,10 @@ int main(int argc, char **argv)
 	}
 
 	switch (o.action) {
-	case ACT_LOAD: r = kexec_do_load(&c); break;
-	case ACT_UNLOAD: r = kexec_do_unload(&c); break;
+	case ACT_LOAD: r = o.fadump ? kexec_fadump_register(&c) : kexec_do_load(&c); break;
+	case ACT_UNLOAD: r = o.fadump ? kexec_fadump_unregister(&c) : kexec_do_unload(&c); break;
 	case ACT_EXEC: r = kexec_do_exec(&c); break;
-	case ACT_STATUS: r = kexec_do_status(&c); break;
+	case ACT_STATUS: r = o.fadump ? kexec_fadump_status(&c) : kexec_do_status(&c); break;
 	case ACT_PRINT_CKR: r = kexec_do_print_ckr(&c); break;
 	case ACT_ESTIMATE: r = kexec_do_estimate(&c); break;
 	default: r = EXIT_FAIL; break;

@@ -239,6 +239,54 @@ void plan_read_elfcorehdr_inputs(const struct kexec_ctx *c, struct kexec_plan *p
 	}
 }
 
+/*
+ * An arch whose RAM comes from elsewhere (ppc64: the device tree): /proc/iomem rewritten with
+ * those ranges as its System RAM, each carrying the crash kernel and kernel image ranges of
+ * /proc/iomem that lie inside it, so that the one crash memory model reads it.
+ */
+static int iomem_with_arch_ram(const struct kexec_ctx *c, struct kexec_plan *p,
+			       struct kx_iomem *io, struct kx_err *err)
+{
+	struct kx_ranges ram = { 0 };
+	const char *source = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int r;
+
+	r = c->arch->read_ram(&c->sysroot, &ram, &source, err);
+	fp = r == 0 ? open_memstream(&text, &len) : NULL;
+	if (!fp) {
+		/* *io is freed on every failure */
+		kx_iomem_free(io);
+		kx_ranges_free(&ram);
+		return r < 0 ? r : kx_err_set(err, -ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < ram.n; i++) {
+		fprintf(fp, "%llx-%llx : System RAM\n", (unsigned long long)ram.r[i].start,
+			(unsigned long long)ram.r[i].end);
+		for (size_t k = 0; k < io->n; k++) {
+			const struct kx_iomem_node *n = &io->nodes[k];
+
+			if ((!strcmp(n->name, "Crash kernel") || !strncmp(n->name, "Kernel ", 7)) &&
+			    n->start >= ram.r[i].start && n->end <= ram.r[i].end)
+				fprintf(fp, "  %llx-%llx : %s\n", (unsigned long long)n->start,
+					(unsigned long long)n->end, n->name);
+		}
+	}
+	fclose(fp);
+	kx_iomem_free(io);
+	kx_ranges_free(&ram);
+	if (!text)
+		return kx_err_set(err, -ENOMEM, "out of memory");
+	r = kx_iomem_parse(text, len, io, err);
+	free(text);
+	if (r == 0)
+		warn(p, "RAM read from %s (the %s device tree), not from /proc/iomem", source,
+		     c->arch->name);
+	return r;
+}
+
 static int build_crash(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *err)
 {
 	struct kx_ranges excl = { 0 }, cma = { 0 };
@@ -246,6 +294,8 @@ static int build_crash(const struct kexec_ctx *c, struct kexec_plan *p, struct k
 	int r;
 
 	r = kx_read_iomem(&c->sysroot, &iomem, err);
+	if (r == 0 && c->arch->read_ram)
+		r = iomem_with_arch_ram(c, p, &iomem, err);
 	if (r < 0)
 		return r;
 	ranges_from_arch(c->arch, &excl);
@@ -336,6 +386,15 @@ static void layout(const struct kexec_ctx *c, struct kexec_plan *p)
 	}
 	p->needed = kx_segments_memsz(&p->segs);
 	p->fits = main_range && r == 0;
+	if (r == -ENOTSUP) {
+		/* the arch does not predict the kernel's placement: sizes only */
+		p->placed = false;
+		p->fits = true;
+		warn(p, "where the kernel puts the segments on %s is not predicted by this "
+		     "version: the plan lists their sizes; the kernel places them itself",
+		     c->arch->name);
+		return;
+	}
 	if (!p->crash)
 		return;
 	segment_terms(p, terms, sizeof(terms));

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "crashmem.h"
+#include "fadump.h"
 #include "output.h"
 #include "hotplug.h"
 #include "state.h"
@@ -38,6 +39,21 @@ static void json_record(struct kx_json *j, const struct kx_crash_record *rec)
 	kx_json_object_end(j);
 }
 
+/* s390: /sys/firmware/dump/dump_type ("none", "fcp", "nvme", "eckd"), "" when absent */
+static void read_dump_type(const struct kexec_ctx *c, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (kx_sysroot_read(&c->sysroot, "/sys/firmware/dump/dump_type", buf, size, &len) < 0)
+		len = 0;
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		len--;
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] < 0x20 || buf[i] > 0x7e)
+			buf[i] = '?';
+	buf[len] = '\0';
+}
+
 int kexec_do_status(struct kexec_ctx *c)
 {
 	const struct kexec_opts *o = c->o;
@@ -46,6 +62,8 @@ int kexec_do_status(struct kexec_ctx *c)
 	struct kx_crash_record rec;
 	enum kx_hp_mechanism mech = KX_HP_MECH_NOTHING;
 	struct kx_hp_sys hp;
+	struct kx_fadump_state fa;
+	char dump_type[32] = "";
 	bool have_rec = false;
 	struct kx_err e;
 	char text[640];
@@ -73,12 +91,21 @@ int kexec_do_status(struct kexec_ctx *c)
 			kx_hp_saved_from(&rec, &saved);
 		kx_hp_sys_read(&c->sysroot, false, 0, 0, &hp);
 		mech = kx_hp_mechanism(&hp, &saved);
+		kx_fadump_read(&c->sysroot, &fa);
+		read_dump_type(c, dump_type, sizeof(dump_type));
 	}
 	if (o->debug) {
 		fprintf(stderr, PROG ": %s kernel %s\n", o->crash ? "crash" : "kexec",
 			loaded == 1 ? "loaded" : "not loaded");
 		if (o->crash)
 			fprintf(stderr, PROG ": hotplug: %s\n", kx_hp_mechanism_name(mech));
+		if (o->crash && fa.present)
+			fprintf(stderr, PROG ": fadump: enabled %d, registered %d, hotplug_ready %d "
+				"(-S --fadump for more)\n", fa.enabled, fa.registered, fa.hotplug_ready);
+		if (o->crash && dump_type[0])
+			fprintf(stderr, PROG ": s390 stand-alone dump: %s%s\n", dump_type,
+				strcmp(dump_type, "none") ? " (the dump tool builds the ELF header at "
+				"dump time: nothing needs reloading on hotplug)" : "");
 		if (o->crash && k->has_crash_size)
 			fprintf(stderr, PROG ": kexec_crash_size %llu\n",
 				(unsigned long long)k->crash_size);
@@ -110,6 +137,15 @@ int kexec_do_status(struct kexec_ctx *c)
 			json_tri(&j, "cpu", k->cpu_crash_hotplug);
 			kx_json_object_end(&j);
 			kx_json_string(&j, "hotplug", kx_hp_mechanism_name(mech));
+			kexec_fadump_json(&j, &fa);
+			if (dump_type[0]) {
+				kx_json_object_begin(&j, "standalone_dump");
+				kx_json_string(&j, "dump_type", dump_type);
+				kx_json_bool(&j, "reload_needed_on_hotplug", false);
+				kx_json_object_end(&j);
+			} else {
+				kx_json_null(&j, "standalone_dump");
+			}
 			if (have_rec)
 				json_record(&j, &rec);
 			else
