@@ -68,6 +68,15 @@ static int crash_loaded_now(const struct kexec_ctx *c)
 	return k.crash_loaded;
 }
 
+/* Monotonic milliseconds, for -d: how long the kernel took (the time without a crash kernel). */
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 /* kexec_file_load, retried while the kernel's kexec lock is busy (nothing changes on EBUSY). */
 static int file_load(const struct kexec_ctx *c, int kfd, int ifd, const char *cmdline,
 		     unsigned long cmdline_len, unsigned long flags)
@@ -78,7 +87,10 @@ static int file_load(const struct kexec_ctx *c, int kfd, int ifd, const char *cm
 		kexec_debug(c, "kexec_file_load(kernel_fd=%d, initrd_fd=%d, cmdline_len=%lu, "
 			    "flags=%#lx)%s", kfd, ifd, cmdline_len, flags,
 			    kx_syscall_fake() ? " [fake]" : "");
+		double t0 = now_ms();
+
 		r = kx_sys_kexec_file_load(kfd, ifd, cmdline, cmdline_len, flags);
+		kexec_debug(c, "kexec_file_load returned %d in %.1f ms", r, now_ms() - t0);
 		if (r != -EBUSY || attempt == EBUSY_RETRIES)
 			return r;
 		kexec_debug(c, "kexec lock busy, retrying");
@@ -95,7 +107,10 @@ static int kload(const struct kexec_ctx *c, const struct kexec_plan *p)
 		kexec_debug(c, "kexec_load(entry=%#llx, nr_segments=%zu, flags=%#lx)%s",
 			    (unsigned long long)p->entry, p->segs.n, p->flags,
 			    kx_syscall_fake() ? " [fake]" : "");
+		double t0 = now_ms();
+
 		r = kx_sys_kexec_load(p->entry, &p->segs, p->flags);
+		kexec_debug(c, "kexec_load returned %d in %.1f ms", r, now_ms() - t0);
 		if (r != -EBUSY || attempt == EBUSY_RETRIES)
 			return r;
 		kexec_debug(c, "kexec lock busy, retrying");

@@ -28,7 +28,7 @@ setup() {
 
 @test "6.1 udev: the sampler saw the system loaded at the end and names the unarmed time" {
 	run -0 grep -ao 'SAMPLER reads=[0-9]* zero_ms=[0-9.]* zero_runs=[0-9]* longest_zero_ms=[0-9.]* end=1' "$LAB_LOGS/$SCENARIO.log"
-	echo "# $output" >&3
+	echo "# $output; one load syscall by hand: $(lab_log_value "$SCENARIO" LOAD_SYSCALL_MS) ms" >&3
 }
 
 @test "6.1 udev: the capture happened and the PT_LOADs cover the hot-added DIMM" {

@@ -22,6 +22,10 @@ echo "quiet_ms = $(param kx_quiet_ms 500)" | tee /etc/kexec/hotplug.conf >/usr/l
 cmdline="console=ttyS0 irqpoll nr_cpus=1 reset_devices acpi_no_memhotplug panic=-1 kx_test=capture $(param kx_capture_extra '' | tr , ' ')"
 "$kexec" -p -"$mode" /boot/vmlinuz --initrd=/boot/capture.cpio.gz --append="$cmdline"
 echo "KEXEC_LOAD_RC=$? took=..$(up)"
+# one reload by hand, for the duration of the load syscall alone (the least time without a crash
+# kernel any reload can have): what the unarmed time of the udev path compares to
+"$kexec" -d -p -"$mode" /boot/vmlinuz --initrd=/boot/capture.cpio.gz --append="$cmdline" 2>&1 |
+	sed -n 's/.*kexec_\(file_\)*load returned 0 in \([0-9.]*\) ms/LOAD_SYSCALL_MS=\2/p'
 echo "CRASH_LOADED=$(cat /sys/kernel/kexec_crash_loaded)"
 # niced: it polls without pause, and the helper and kexec must not wait for it
 /e2e/crash-loaded-sampler 900 /tmp/sampler.stop 19 >/tmp/sampler.out &
