@@ -24,6 +24,15 @@ if [ ! -x "$BUILD/kexec/kexec" ] || [ ! -x "$BUILD/udev/kexec-hotplug" ]; then
 	echo "hotplug-storm.sh: build kexec and kexec-hotplug first (make -C $BUILD)" >&2
 	exit 1
 fi
+# the guest runs what `make install prefix=/usr` lays out: the rule's RUN path and the helper's
+# compiled-in paths come from configure, so the build must have been configured for /usr and /etc
+if ! grep -q 'RUN+="/usr/libexec/kexec-ext/kexec-hotplug"' "$BUILD/udev/98-kexec-hotplug.rules" ||
+	! strings -n 8 "$BUILD/udev/kexec-hotplug" | grep -qx /etc/kexec/hotplug.conf ||
+	! strings -n 8 "$BUILD/udev/kexec-hotplug" | grep -qx /usr/sbin/kexec; then
+	echo "hotplug-storm.sh: $BUILD was not configured for the lab's install paths: the rule would run" >&2
+	echo "a kexec-hotplug the guest does not have; run ../configure --prefix=/usr --sysconfdir=/etc there" >&2
+	exit 1
+fi
 [ -n "$KVER_61" ] || { echo "hotplug-storm.sh: no Debian 6.1 kernel in /boot" >&2; exit 1; }
 dimm=$((8 << 30))
 
@@ -50,6 +59,16 @@ field() {
 	grep -a 'STORM_RESULT ' "$LAB_LOGS/$1.log" | tail -n 1 | grep -o " $2=[^ ]*" | cut -d= -f2- || true
 }
 
+fresh_word() {
+	if [ "$(field "$1" fresh)" != 1 ]; then
+		echo no
+	elif [ "$(field "$1" started_after)" = 1 ]; then
+		echo yes
+	else
+		echo 'yes*'
+	fi
+}
+
 echo "hotplug storm: one 8 GiB DIMM (64 blocks of 128 MiB) onlined on Debian $KVER_61 without crash hotplug,"
 echo "crashkernel=256M, loads with -p -c (kexec_load), accelerator $(lab_accel); ours' quiet period $quiet ms"
 failed_vm=""
@@ -71,11 +90,13 @@ for s in $strategies; do
 		"$(field "$n" failed)($(field "$n" ebusy))" "$(field "$n" unloads)" "$(field "$n" zero_ms)" \
 		"$([ "$fs" = - ] && echo never || echo "$fs s")" \
 		"$([ "$(field "$n" loaded)" = 1 ] && echo yes || echo no)" \
-		"$([ "$(field "$n" fresh)" = 1 ] && echo yes || echo no)" "$(lab_elapsed "$n")"
+		"$(fresh_word "$n")" "$(lab_elapsed "$n")"
 	[ "$(field "$n" settled)" = 1 ] || echo "  ($s had not settled 180 s after the last event)"
 done
 echo "(reloads: loads run after the initial one; unarmed: kexec_crash_loaded read 0, in total;"
-echo " fresh after: last successful load's end minus the last online write; wall: QEMU run, s)"
+echo " fresh after: last successful load's end minus the last online write; fresh: that load ended"
+echo " after the last online write; yes*: it began before it, so it missed that event (its header still"
+echo " covers the DIMM: ACPI lists the hot-added range as System RAM before it is onlined); wall: QEMU, s)"
 
 n=storm-ours
 if grep -aq 'STORM_RESULT ' "$LAB_LOGS/$n.log" 2>/dev/null; then

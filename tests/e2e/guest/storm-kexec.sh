@@ -20,7 +20,7 @@ rc=$?
 end=$(cut -d' ' -f1 /proc/uptime)
 ebusy=0
 grep -qiE 'busy|EBUSY' /run/storm-err.$$ && ebusy=1
-err=$(tail -n 1 /run/storm-err.$$ | tr -c '[:print:]' ' ' | tr ' ' '_')
+err=$(tail -n 1 /run/storm-err.$$ | sed 's/[^A-Za-z0-9.:,()/=-]/_/g')
 cat /run/storm-err.$$ >&2
 rm -f /run/storm-err.$$
 echo "STORM_RUN op=$op pid=$$ start=$start end=$end rc=$rc ebusy=$ebusy err=${err:--}" >>"$log"

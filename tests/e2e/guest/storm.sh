@@ -7,8 +7,9 @@
 # held for 10 s; 180 s at most after the last online write) and prints
 #   STORM_RESULT strategy=… loads=N failed=N ebusy=N unloads=N unload_failed=N zero_ms=…
 #     zero_runs=N longest_zero_ms=… loaded=0|1 last_event=UPTIME last_ok_end=UPTIME|-
-#     last_ok_s=DURATION|- fresh=0|1 fresh_s=SECONDS|- settled=0|1
-# fresh: the last successful load ended after the last online write (fresh_s after it).  Every
+#     last_ok_s=DURATION|- fresh=0|1 fresh_s=SECONDS|- started_after=0|1 settled=0|1
+# fresh: the last successful load ended after the last online write (fresh_s after it);
+# started_after: it also began after it (read /proc/iomem after every event).  Every
 # load and unload goes through /e2e/storm-kexec.sh, which logs it (STORM_RUN lines, printed too).
 . /e2e/lib.sh
 strategy=$(param kx_strategy ours)
@@ -28,6 +29,12 @@ case $strategy in
 ours)
 	loader=/usr/sbin/kexec
 	echo "quiet_ms = $quiet" >/etc/kexec/hotplug.conf
+	# udevd reads /usr/lib/udev/rules.d, not /lib/udev/rules.d where `make install` may put the
+	# rule (Debian 12's udevdir); on the real system /lib is /usr/lib, here it is not
+	if [ ! -e /usr/lib/udev/rules.d/98-kexec-hotplug.rules ]; then
+		mkdir -p /usr/lib/udev/rules.d
+		cp "$our_rule" /usr/lib/udev/rules.d/98-kexec-hotplug.rules
+	fi
 	# the helper runs the wrapper instead of the installed kexec (it logs, then runs ours)
 	echo 'SUBSYSTEM=="memory|cpu", ENV{KEXEC_HOTPLUG_KEXEC}="/e2e/storm-kexec.sh"' \
 		>/etc/udev/rules.d/97-storm-ours.rules
@@ -123,18 +130,23 @@ awk -v strategy="$strategy" -v last="$last" -v loaded="$loaded" -v settled="$set
 		if (f["op"] == "unload") { unloads++; if (f["rc"] != 0) unload_failed++; next }
 		loads++
 		if (f["rc"] != 0) { failed++; if (f["ebusy"] == 1) ebusy++; next }
-		if (ok_end == "" || f["end"] + 0 > ok_end + 0) { ok_end = f["end"]; ok_s = f["end"] - f["start"] }
+		if (ok_end == "" || f["end"] + 0 > ok_end + 0) {
+			ok_end = f["end"]
+			ok_start = f["start"]
+			ok_s = f["end"] - f["start"]
+		}
 	}
 	END {
 		n = split(sampler, s, " ")
 		for (i = 2; i <= n; i++) { split(s[i], kv, "="); smp[kv[1]] = kv[2] }
 		fresh = (ok_end != "" && ok_end + 0 > last + 0)
+		after = (ok_end != "" && ok_start + 0 >= last + 0)
 		printf "STORM_RESULT strategy=%s loads=%d failed=%d ebusy=%d unloads=%d unload_failed=%d", \
 			strategy, loads, failed, ebusy, unloads, unload_failed
 		printf " zero_ms=%s zero_runs=%s longest_zero_ms=%s loaded=%s last_event=%s", \
 			smp["zero_ms"] == "" ? "-" : smp["zero_ms"], smp["zero_runs"] == "" ? "-" : smp["zero_runs"], \
 			smp["longest_zero_ms"] == "" ? "-" : smp["longest_zero_ms"], loaded, last
-		printf " last_ok_end=%s last_ok_s=%s fresh=%d fresh_s=%s settled=%s\n", \
+		printf " last_ok_end=%s last_ok_s=%s fresh=%d fresh_s=%s started_after=%d settled=%s\n", \
 			ok_end == "" ? "-" : ok_end, ok_end == "" ? "-" : sprintf("%.2f", ok_s), fresh, \
-			fresh ? sprintf("%.2f", ok_end - last) : "-", settled
+			fresh ? sprintf("%.2f", ok_end - last) : "-", after, settled
 	}' "$log"
