@@ -11,6 +11,8 @@ UDEV_RULES        = udev/98-kexec-hotplug.rules
 
 $(UDEV_OBJS) tests/unit/test-hotplug.o: CPPFLAGS += -I$(srcdir)/udev
 udev/main.o: CPPFLAGS += -DKX_SYSCONFDIR='"$(sysconfdir)"' -DKX_SBINDIR='"$(sbindir)"'
+# the paths above come from configure: a new configure rebuilds what has them
+udev/main.o: Makefile
 
 udev/kexec-hotplug: $(UDEV_OBJS) lib/libkx.a
 	$(CC) $(KX_LDFLAGS) -o $@ $(UDEV_OBJS) $(KX_LIBS)

@@ -28,7 +28,9 @@ echo "console=ttyS0 irqpoll nr_cpus=1 reset_devices acpi_no_memhotplug panic=-1 
 case $strategy in
 ours)
 	loader=/usr/sbin/kexec
-	echo "quiet_ms = $quiet" >/etc/kexec/hotplug.conf
+	# $(sysconfdir)/kexec/hotplug.conf: /etc, or /usr/local/etc in a default-prefix build
+	mkdir -p /usr/local/etc/kexec
+	echo "quiet_ms = $quiet" | tee /usr/local/etc/kexec/hotplug.conf >/etc/kexec/hotplug.conf
 	# udevd reads /usr/lib/udev/rules.d, not /lib/udev/rules.d where `make install` may put the
 	# rule (Debian 12's udevdir); on the real system /lib is /usr/lib, here it is not
 	if [ ! -e /usr/lib/udev/rules.d/98-kexec-hotplug.rules ]; then
