@@ -36,6 +36,11 @@ static void compress(uint32_t h[8], const uint8_t *blk)
 
 	for (i = 0; i < 16; i++)
 		w[i] = load_be32(blk + 4 * i);
+	/* unrolled on the host (the loader hashes every segment at load time); the purgatory
+	 * stays small */
+#if __STDC_HOSTED__
+#pragma GCC unroll 48
+#endif
 	for (; i < 64; i++) {
 		uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
 		uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
@@ -43,9 +48,13 @@ static void compress(uint32_t h[8], const uint8_t *blk)
 		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
 	}
 	a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+#if __STDC_HOSTED__
+#pragma GCC unroll 64
+#endif
 	for (i = 0; i < 64; i++) {
-		t1 = hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-		t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+		/* Ch and Maj in their fewer-operation forms */
+		t1 = hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + (g ^ (e & (f ^ g))) + K[i] + w[i];
+		t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) | (c & (a | b)));
 		hh = g, g = f, f = e, e = d + t1;
 		d = c, c = b, b = a, a = t1 + t2;
 	}
