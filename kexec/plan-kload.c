@@ -116,6 +116,21 @@ int plan_kload(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 	}
 	if (r < 0)
 		return r;
+	/* the kernel finds the header to rewrite on hotplug by its ELF magic: no other segment may
+	 * start with it (kernel/crash_core.c, the kexec_load path of crash hotplug) */
+	for (size_t i = 0; p->hotplug && i < p->segs.n; i++) {
+		const struct kx_segment *g = &p->segs.seg[i];
+
+		if (strcmp(g->name, "elfcorehdr") && g->buf && g->bufsz >= 4 &&
+		    !memcmp(g->buf, "\177ELF", 4)) {
+			p->refused = true;
+			kx_err_set(&p->refusal, -EINVAL, "the %s segment starts with ELF magic, and a "
+				   "kernel updating the elfcorehdr on hotplug would take it for the "
+				   "header: load with --no-hotplug (kexec-hotplug then reloads)",
+				   g->name);
+			break;
+		}
+	}
 	p->fits = true;
 	p->placed = true;
 	/* the kernel's decompression range counts as used, though only its bytes are copied */

@@ -584,3 +584,13 @@ E820
 	want() { printf '%016x' "$1" | sed 's/../& /g' | awk '{ for (i = NF; i > 0; i--) printf "%s", $i }'; }
 	[[ $hex == *"$(want $((kernel_addr + 0x200)))$(want $((bp_addr)))"* ]]
 }
+
+@test "with crash hotplug, a segment that starts like an ELF header is refused: the kernel would rewrite it" {
+	mksys qemu-1g-6.12 sys
+	{ printf '\177ELF'; head -c 4092 /dev/zero; } >elf-initrd.img
+	run -1 --separate-stderr kx -p -c --sysroot=sys vmlinuz --initrd=elf-initrd.img
+	assert_equal "$stderr" "kexec: the initrd segment starts with ELF magic, and a kernel updating the elfcorehdr on hotplug would take it for the header: load with --no-hotplug (kexec-hotplug then reloads)"
+	[ ! -e syscalls ]
+	run -0 kx -p -c --no-hotplug --sysroot=sys vmlinuz --initrd=elf-initrd.img
+	assert_equal "$(awk '{ print $4, $NF }' syscalls)" "flags=0x3e0001 0"
+}
