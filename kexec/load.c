@@ -158,9 +158,14 @@ static int restore_by_command(const struct kx_crash_record *prev, char *why, siz
 	int status;
 	pid_t pid;
 
-	if (n <= 0 || prev->argc < 1) {
-		snprintf(why, size, "cannot run this kexec again to repeat the recorded %s load",
+	if (prev->argc < 1) {
+		snprintf(why, size, "the record of the %s load has no command to repeat",
 			 prev->syscall);
+		return -ENOEXEC;
+	}
+	if (n <= 0) {
+		snprintf(why, size, "cannot find this kexec (/proc/self/exe) to repeat the recorded "
+			 "%s load", prev->syscall);
 		return -ENOEXEC;
 	}
 	self[n] = '\0';

@@ -127,8 +127,12 @@ setup() {
 	printf 'version 1\nsyscall kexec_load\nflags 0x1\nkernel /k\ncmdline c\n' >state/crash-load
 	echo 1 >sys/sys/kernel/kexec_crash_loaded
 	KEXEC_EXT_FAKE_ERRNO=EINVAL run -1 kx -p -s vmlinuz --sysroot=sys
-	assert_line --partial "restoring it failed: it was loaded with kexec_load, which this version cannot repeat"
-	assert_equal "$(wc -l <syscalls)" 2
+	assert_line --partial "restoring it failed: the record of the kexec_load load has no command to repeat"
+	printf 'version 1\nsyscall kexec_magic\nflags 0x1\nkernel /k\ncmdline c\narg kexec\n' >state/crash-load
+	echo 1 >sys/sys/kernel/kexec_crash_loaded
+	KEXEC_EXT_FAKE_ERRNO=EINVAL run -1 kx -p -s vmlinuz --sysroot=sys
+	assert_line --partial "restoring it failed: it was loaded with kexec_magic, which this version cannot repeat"
+	assert_equal "$(wc -l <syscalls)" 3
 }
 
 @test "--json stays valid JSON when kexec stops before a plan exists" {
