@@ -20,45 +20,10 @@
 
 static unsigned fake_writes;
 
-/* errno for a name ("EIO") or a number ("5"); 0 for "0" or an unknown word. */
-static int errno_from(const char *s, size_t n)
-{
-	char word[32], *end;
-	long v;
-
-	if (n == 0 || n >= sizeof(word))
-		return 0;
-	memcpy(word, s, n);
-	word[n] = '\0';
-	v = strtol(word, &end, 10);
-	if (!*end)
-		return v > 0 && v < 4096 ? (int)v : 0;
-	for (int e = 1; e < 200; e++) {
-		const char *name = strerrorname_np(e);
-
-		if (name && !strcmp(name, word))
-			return e;
-	}
-	return 0;
-}
-
 /* The fake's result for this write: the next entry of KEXEC_EXT_FAKE_SYSFS_ERRNO. */
 static int fake_result(void)
 {
-	const char *p = getenv("KEXEC_EXT_FAKE_SYSFS_ERRNO");
-	unsigned i = 0, want = fake_writes++;
-
-	while (p && *p) {
-		const char *comma = strchr(p, ',');
-		size_t n = comma ? (size_t)(comma - p) : strlen(p);
-
-		if (i++ == want)
-			return -errno_from(p, n);
-		if (!comma)
-			break;
-		p = comma + 1;
-	}
-	return 0;
+	return kx_fake_result(getenv("KEXEC_EXT_FAKE_SYSFS_ERRNO"), fake_writes++);
 }
 
 /* The seam: value and a newline to /sys/kernel/fadump/<file> (the kernel drops the newline). */

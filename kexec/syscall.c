@@ -71,25 +71,27 @@ static int errno_from(const char *s, size_t n)
 }
 
 /* The fake's result for this call: the next entry of KEXEC_EXT_FAKE_ERRNO. */
-static int next_result(void)
+int kx_fake_result(const char *list, unsigned index)
 {
-	const char *p = seam.results;
+	const char *p = list;
 	unsigned i = 0;
 
 	while (p && *p) {
 		const char *comma = strchr(p, ',');
 		size_t n = comma ? (size_t)(comma - p) : strlen(p);
 
-		if (i++ == seam.calls) {
-			seam.calls++;
+		if (i++ == index)
 			return -errno_from(p, n);
-		}
 		if (!comma)
 			break;
 		p = comma + 1;
 	}
-	seam.calls++;
 	return 0;
+}
+
+static int next_result(void)
+{
+	return kx_fake_result(seam.results, seam.calls++);
 }
 
 static void fd_path(int fd, char *buf, size_t size)

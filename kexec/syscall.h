@@ -22,6 +22,8 @@
 
 void kx_syscall_init(const struct kx_sysroot *sysroot);
 bool kx_syscall_fake(void);
+/* Entry `index` of a fake result list ("EBUSY,0,5"): -errno, 0 past its end or for "0". */
+int kx_fake_result(const char *list, unsigned index);
 /* The fake's results not used yet ("" when none): what a kexec this one runs starts with. */
 const char *kx_syscall_fake_remaining(void);
 
