@@ -75,6 +75,11 @@ struct kx_kload_in {
 	bool elfcorehdr_no_digest;      /* hotplug: the kernel rewrites it, purgatory skips it */
 	bool verify;                    /* purgatory checks the digest (no -i) */
 	const struct kx_sysroot *sysroot;       /* /proc/iomem, firmware tables */
+	/* arches that hand the new kernel a device tree (arm64): the one to edit (-c --dtb=FILE);
+	   NULL: the arch reads the running kernel's (/sys/firmware/fdt) */
+	const void *dtb;
+	uint64_t dtb_size;
+	const char *dtb_name;           /* for messages: the file it came from */
 };
 
 #define KX_KLOAD_OWNED_MAX 4
@@ -96,6 +101,14 @@ struct kx_kload {
 	size_t memmap_entries;
 	uint64_t acpi_rsdp;             /* handed over without EFI, 0 if none */
 	size_t digest_regions;          /* segments purgatory checks (0 with -i) */
+	const char *reserved_what;      /* what reserved_* keeps free ("image_size"); NULL:
+					   the x86 kernel's init_size */
+	const void *dtb;                /* the edited device tree the new kernel gets (a segment's
+					   buf), NULL when the arch hands over none */
+	size_t dtb_size;
+	const char *dtb_source;         /* the device tree it was made from */
+	const char *plan_only;          /* non-NULL: this version can show the plan but not load
+					   it; the sentence says why and what to do instead */
 	void *owned[KX_KLOAD_OWNED_MAX];
 	size_t nowned;
 };

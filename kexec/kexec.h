@@ -44,6 +44,8 @@ struct kexec_opts {
 	bool force;
 	int hotplug;                    /* --hotplug 1, --no-hotplug 0, default -1 */
 	const char *elfcorehdr_out;
+	const char *dtb;                /* -c: the device tree to edit (arm64) */
+	const char *dtb_out;            /* -c: write the edited device tree */
 	const char *sysroot;
 	const char *dd_spec;            /* --device-dump-budget */
 	const char *dd_conf;            /* --device-dump-conf */

@@ -68,6 +68,9 @@ static void usage(FILE *fp)
 	      "     --json                 JSON output (load plans, -u, -S, --print-ckr-size)\n"
 	      "     --elfcorehdr-out=FILE  with -p: write the ELF core header a kexec_load\n"
 	      "                              would carry, for readelf\n"
+	      "     --dtb=FILE             with -c: the device tree to edit for the new kernel\n"
+	      "                              (arm64; default /sys/firmware/fdt)\n"
+	      "     --dtb-out=FILE         with -c: write the edited device tree, for dtc\n"
 	      "     --sysroot=DIR          read /proc and /sys under DIR\n"
 	      "     --device-dump-budget=SPEC\n"
 	      "                            with -p: memory for device dumps: auto, none, SIZE\n"
@@ -127,7 +130,7 @@ void kexec_debug(const struct kexec_ctx *c, const char *fmt, ...)
 enum {
 	OPT_INITRD = 256, OPT_APPEND, OPT_REUSE_CMDLINE, OPT_PRINT_CKR, OPT_DRY_RUN, OPT_JSON,
 	OPT_ELFCOREHDR_OUT, OPT_SYSROOT, OPT_FORCE, OPT_HOTPLUG, OPT_NO_HOTPLUG, OPT_ESTIMATE, OPT_DD_BUDGET, OPT_DD_CONF,
-	OPT_FADUMP,
+	OPT_FADUMP, OPT_DTB, OPT_DTB_OUT,
 };
 
 /* What the options said, before it is turned into one action: every flag is only ever set. */
@@ -232,6 +235,9 @@ static int decide(const struct seen *s, struct kexec_opts *o)
 				   o->hotplug ? "hotplug" : "no-hotplug");
 	if (o->elfcorehdr_out && !o->crash)
 		return usage_error("--elfcorehdr-out needs -p: only a crash load has an elfcorehdr");
+	if ((o->dtb || o->dtb_out) && s->sysmode != 'c')
+		return usage_error("%s needs -c: with kexec_file_load the kernel edits its own "
+				   "device tree", o->dtb ? "--dtb" : "--dtb-out");
 	o->sysmode = s->sysmode == 's' ? SYSMODE_FILE : s->sysmode == 'c' ? SYSMODE_KEXEC_LOAD
 									  : SYSMODE_AUTO;
 	return 0;
@@ -267,6 +273,8 @@ static int parse_args(int argc, char **argv, struct kexec_opts *o)
 		{ "device-dump-budget", required_argument, NULL, OPT_DD_BUDGET },
 		{ "device-dump-conf", required_argument, NULL, OPT_DD_CONF },
 		{ "fadump", no_argument, NULL, OPT_FADUMP },
+		{ "dtb", required_argument, NULL, OPT_DTB },
+		{ "dtb-out", required_argument, NULL, OPT_DTB_OUT },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -342,6 +350,15 @@ static int parse_args(int argc, char **argv, struct kexec_opts *o)
 				return usage_error("--elfcorehdr-out needs a file name");
 			o->elfcorehdr_out = optarg;
 			s.load_only = s.load_only ? s.load_only : "--elfcorehdr-out";
+			break;
+		case OPT_DTB:
+		case OPT_DTB_OUT:
+			if (!*optarg)
+				return usage_error("--%s needs a file name",
+						   c == OPT_DTB ? "dtb" : "dtb-out");
+			*(c == OPT_DTB ? &o->dtb : &o->dtb_out) = optarg;
+			s.load_only = s.load_only ? s.load_only
+						  : c == OPT_DTB ? "--dtb" : "--dtb-out";
 			break;
 		case OPT_SYSROOT: o->sysroot = optarg; break;
 		case OPT_ESTIMATE: s.est = true; break;

@@ -4,10 +4,14 @@
  * built here, the crash hotplug mode decided, and the segments laid out and filled by the arch.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
+#include "fileout.h"
 #include "plan.h"
 #include "units.h"
 
@@ -29,8 +33,95 @@ static int map_file(const struct plan_file *f, const char *what, void **ret, str
 	return 0;
 }
 
+/* --dtb-out: the edited device tree, written whole or not at all (temporary file + rename). */
+static int write_dtb(const char *path, const void *buf, size_t size, struct kx_err *err)
+{
+	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+	char dir[PATH_MAX];
+	struct kx_atomic a;
+	size_t done = 0;
+	bool opened;
+	int dirfd, r;
+
+	if (slash && (size_t)(slash - path) >= sizeof(dir))
+		return kx_err_set(err, -ENAMETOOLONG, "--dtb-out: %s: name too long", path);
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash == path ? 1 : slash - path) : 1,
+		 slash ? path : ".");
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return kx_err_set(err, -errno, "--dtb-out: cannot open the directory %s: %s", dir,
+				  strerror(errno));
+	r = kx_atomic_open(dirfd, name, true, &a, err);
+	opened = r == 0;
+	while (r == 0 && done < size) {
+		ssize_t n = write(a.fd, (const char *)buf + done, size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			r = kx_err_set(err, -errno, "--dtb-out: cannot write %s: %s", path,
+				       strerror(errno));
+		else
+			done += (size_t)n;
+	}
+	if (r == 0)
+		r = kx_atomic_commit(&a, true, false, err);
+	if (r < 0 && opened)
+		kx_atomic_abort(&a);
+	close(dirfd);
+	return r;
+}
+
+/* --dtb=FILE, read whole: the arch edits a copy. */
+static int read_dtb(const char *path, void **ret, uint64_t *ret_size, struct kx_err *err)
+{
+	struct plan_file f;
+	void *m;
+	int r = plan_open_file(path, "device tree", &f, err);
+
+	if (r < 0)
+		return r;
+	r = map_file(&f, "device tree", &m, err);
+	if (r == 0) {
+		*ret = malloc((size_t)f.size);
+		if (*ret) {
+			memcpy(*ret, m, (size_t)f.size);
+			*ret_size = f.size;
+		} else {
+			r = kx_err_set(err, -ENOMEM, "out of memory");
+		}
+		munmap(m, (size_t)f.size);
+	}
+	plan_close_file(&f);
+	return r;
+}
+
+/* After the arch built the segments: --dtb-out, and the refusal of a plan-only load. */
+static int after_build(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *err)
+{
+	if ((c->o->dtb || c->o->dtb_out) && !p->kl.dtb)
+		return kx_err_set(err, -ENOTSUP, "%s: kexec_load on %s hands the new kernel no "
+				  "device tree", c->o->dtb ? "--dtb" : "--dtb-out", c->arch->name);
+	if (c->o->dtb_out) {
+		int r = write_dtb(c->o->dtb_out, p->kl.dtb, p->kl.dtb_size, err);
+
+		if (r < 0)
+			return r;
+	}
+	if (p->kl.plan_only && !c->o->dry_run)
+		return kx_err_set(err, -ENOTSUP, "%s", p->kl.plan_only);
+	if (p->kl.plan_only && p->nwarnings < PLAN_MAX_WARNINGS) {
+		p->warnings[p->nwarnings] = strdup(p->kl.plan_only);
+		if (p->warnings[p->nwarnings])
+			p->nwarnings++;
+	}
+	return 0;
+}
+
 int plan_kload(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *err)
 {
+	void *dtb = NULL;
+	uint64_t dtb_size = 0;
 	struct kx_kload_in in;
 	const struct kx_crash_range *main_range = NULL;
 	int r;
@@ -49,6 +140,8 @@ int plan_kload(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 	r = map_file(&p->kernel, "kernel", &p->kernel_map, err);
 	if (r == 0 && p->has_initrd)
 		r = map_file(&p->initrd, "initrd", &p->initrd_map, err);
+	if (r == 0 && c->o->dtb)
+		r = read_dtb(c->o->dtb, &dtb, &dtb_size, err);
 	if (r < 0)
 		return r;
 
@@ -96,8 +189,10 @@ int plan_kload(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 		.elfcorehdr = p->ehdr_buf, .elfcorehdr_size = p->ehdr_buf_size,
 		.elfcorehdr_memsz = p->ehdr_memsz, .elfcorehdr_no_digest = p->hotplug,
 		.verify = !c->o->no_checks, .sysroot = &c->sysroot,
+		.dtb = dtb, .dtb_size = dtb_size, .dtb_name = c->o->dtb,
 	};
 	r = c->arch->kexec_load_build(&in, &p->kl, err);
+	free(dtb);
 	p->segs = p->kl.segs;
 	p->needed = kx_segments_memsz(&p->segs);
 	p->entry = p->kl.entry;
@@ -114,6 +209,8 @@ int plan_kload(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 		kx_err_clear(err);
 		return 0;
 	}
+	if (r == 0)
+		r = after_build(c, p, err);
 	if (r < 0)
 		return r;
 	/* the kernel finds the header to rewrite on hotplug by its ELF magic: no other segment may

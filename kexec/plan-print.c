@@ -72,11 +72,19 @@ static void print_kload(FILE *fp, const struct kexec_plan *p)
 {
 	char b[32];
 
-	fprintf(fp, "  kernel decompresses in %#llx-%#llx (%s, init_size): kept free, not copied\n",
+	fprintf(fp, "  kernel %s %#llx-%#llx (%s, %s): kept free, not copied\n",
+		p->kl.reserved_what ? "occupies" : "decompresses in",
 		(unsigned long long)p->kl.reserved_start, (unsigned long long)p->kl.reserved_end,
-		sz(p->kl.reserved_end - p->kl.reserved_start + 1, b, sizeof(b)));
-	fprintf(fp, "entry         %#llx (purgatory)\n", (unsigned long long)p->entry);
-	if (p->kl.digest_regions)
+		sz(p->kl.reserved_end - p->kl.reserved_start + 1, b, sizeof(b)),
+		p->kl.reserved_what ? p->kl.reserved_what : "init_size");
+	if (p->kl.dtb)
+		fprintf(fp, "device tree   %s, /chosen edited for the new kernel: %zu bytes\n",
+			p->kl.dtb_source, p->kl.dtb_size);
+	fprintf(fp, "entry         %#llx (%s)\n", (unsigned long long)p->entry,
+		p->kl.plan_only ? "the kernel: there is no purgatory" : "purgatory");
+	if (p->kl.plan_only)
+		fprintf(fp, "purgatory     none: the plan cannot be loaded\n");
+	else if (p->kl.digest_regions)
 		fprintf(fp, "purgatory     checks the SHA-256 of %zu segments%s\n",
 			p->kl.digest_regions, p->hotplug ? " (not the elfcorehdr: the kernel "
 			"rewrites it)" : "");
@@ -186,8 +194,9 @@ void plan_print_text(const struct kexec_ctx *c, const struct kexec_plan *p, FILE
 		fprintf(fp, "hotplug       %s\n", !strcmp(p->hotplug_mode, "kernel")
 			? "the kernel keeps the elfcorehdr updated on memory and CPU hotplug"
 			: "kexec-hotplug's udev rule reloads on memory and CPU hotplug");
-	fprintf(fp, "kernel        %s: %s, boot protocol %s, %s\n", p->kernel.path, p->image.type,
-		p->image.protocol, sz(p->kernel.size, b, sizeof(b)));
+	fprintf(fp, "kernel        %s: %s, %s%s%s%s\n", p->kernel.path, p->image.type,
+		p->image.protocol[0] ? "boot protocol " : "", p->image.protocol,
+		p->image.protocol[0] ? ", " : "", sz(p->kernel.size, b, sizeof(b)));
 	if (p->image.version[0])
 		fprintf(fp, "              %s\n", p->image.version);
 	if (p->has_initrd)
@@ -282,6 +291,16 @@ void plan_print_json(const struct kexec_ctx *c, const struct kexec_plan *p, stru
 		else
 			kx_json_null(j, "acpi_rsdp");
 		kx_json_u64(j, "digest_segments", p->kl.digest_regions);
+		if (p->kl.reserved_what)
+			kx_json_string(j, "kernel_reserved_for", p->kl.reserved_what);
+		if (p->kl.dtb) {
+			kx_json_string(j, "device_tree", p->kl.dtb_source);
+			kx_json_u64(j, "device_tree_size", p->kl.dtb_size);
+		}
+		if (p->kl.plan_only) {
+			kx_json_bool(j, "loadable", false);
+			kx_json_string(j, "not_loadable_because", p->kl.plan_only);
+		}
 	}
 	if (p->placed) {
 		kx_json_bool(j, "fits", p->fits);

@@ -174,4 +174,5 @@ const struct kx_arch_ops kx_arch_arm64 = {
 	.ncrash_exclude = 0,
 	.probe_image = probe,
 	.file_load_layout = file_load_layout,
+	.kexec_load_build = kx_arm64_kexec_load_build,
 };

@@ -45,4 +45,53 @@ int kx_arm64_image_parse(const unsigned char *buf, size_t len, struct kx_arm64_i
 int kx_arm64_file_load_layout(const struct kx_load_request *req, uint64_t dtb_size,
 			      uint64_t start, uint64_t end, struct kx_segments *ret);
 
+/*
+ * kload.c: a crash kexec_load (-c), every input in memory.  The segments follow the kernel's own
+ * arm64 file-load rules inside the main crash range: the kernel bottom up at a 2 MiB aligned
+ * base + text_offset with image_size bytes kept free; above it the elfcorehdr top down at 64 KiB,
+ * the initrd bottom up inside the 1 GiB aligned 32 GiB window that covers the kernel, and the DTB
+ * (at most 2 MiB, booting.rst) top down at 2 MiB.  The DTB is the given one with /chosen edited
+ * as of_kexec_alloc_and_setup_fdt() does: linux,elfcorehdr, linux,usable-memory-range (main
+ * crash range first, the low one last: the capture kernel reads at most two), bootargs, the
+ * initrd and /memreserve/ entries for the elfcorehdr and initrd.  The command line carries no
+ * elfcorehdr=: the capture kernel takes it from the DT (drivers/of/fdt.c).
+ */
+struct kx_crashmem;
+struct kx_arm64_kload_in {
+	const unsigned char *kernel;    /* the whole Image */
+	uint64_t kernel_size;
+	const void *initrd;             /* NULL: none */
+	uint64_t initrd_size;
+	const char *cmdline;
+	const struct kx_crashmem *mem;  /* crash ranges (main: where segments go) */
+	const void *elfcorehdr;
+	uint64_t elfcorehdr_size, elfcorehdr_memsz;
+	const void *dtb;                /* the device tree to edit */
+	size_t dtb_size;
+	const char *dtb_name;           /* for messages */
+	bool has_kaslr_seed;            /* a fresh kaslr-seed for the capture kernel */
+	uint64_t kaslr_seed;
+};
+
+#define KX_ARM64_DTB_MAX (UINT64_C(2) << 20)   /* booting.rst: a DTB is at most 2 MiB */
+
+/* The plan_only sentence of every arm64 kexec_load plan. */
+#define KX_ARM64_NO_PURGATORY "kexec_load on arm64 needs a purgatory, which this version does " \
+	"not have; the plan is shown by --dry-run; use -s"
+
+/*
+ * Lay out and fill the segments.  -ENOEXEC for an Image that cannot be placed (text_offset not
+ * page aligned, file larger than image_size), -EBADMSG for a malformed DTB (offset in err),
+ * -EINVAL when a crash range is not memory in the DTB, -ENOSPC when a segment does not fit
+ * (ret->segs shows which), -E2BIG for an edited DTB past 2 MiB.  ret->plan_only is always set:
+ * there is no arm64 purgatory to enter the kernel with x0 = the DTB.  kx_kload_free() ret
+ * either way.
+ */
+int kx_arm64_kload_layout(const struct kx_arm64_kload_in *in, struct kx_kload *ret,
+			  struct kx_err *err);
+
+/* The ops' kexec_load_build: the DTB from in->dtb or the sysroot's /sys/firmware/fdt. */
+int kx_arm64_kexec_load_build(const struct kx_kload_in *in, struct kx_kload *ret,
+			      struct kx_err *err);
+
 #endif
