@@ -20,7 +20,7 @@ udev/kexec-hotplug: $(UDEV_OBJS) lib/libkx.a
 tests/unit/test-hotplug: tests/unit/test-hotplug.o udev/hpstate.o lib/libkx.a
 	$(CC) $(KX_LDFLAGS) -o $@ $< udev/hpstate.o $(KX_LIBS) $(CMOCKA_LIBS)
 
-all: $(UDEV_RULES)
+all tests: $(UDEV_RULES)
 $(UDEV_RULES): udev/98-kexec-hotplug.rules.in Makefile
 	@$(MKDIR_P) $(@D)
 	sed 's|@KEXEC_HOTPLUG@|$(libexecdir)/kexec-ext/kexec-hotplug|g' $(srcdir)/udev/98-kexec-hotplug.rules.in >$@.tmp
