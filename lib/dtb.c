@@ -56,6 +56,26 @@ int kx_fdt_check(const void *blob, size_t len, struct kx_err *err)
 	if (total > KX_FDT_SIZE_MAX)
 		return kx_err_at(err, -EBADMSG, 4, "device tree totalsize %u is larger than the "
 				 "%u bytes a device tree may have here", total, KX_FDT_SIZE_MAX);
+	/*
+	 * What libfdt's own checks do not stop (found by fuzz-fdt: Debian 12's libfdt 1.6.1 reads
+	 * out of bounds in fdt_check_full() on such blobs): versions before 16, whose struct block
+	 * has no size to bound it, and blocks that overlap or leave the blob.
+	 */
+	if (be32(b + 20) < 16 || be32(b + 24) > 17)
+		return kx_err_at(err, -EBADMSG, 20, "device tree version %u (compatible with %u) is "
+				 "not 16 or 17, the formats this tool reads", be32(b + 20),
+				 be32(b + 24));
+	{
+		uint32_t rsv = be32(b + 16), st = be32(b + 8), st_size = be32(b + 36);
+		uint32_t str = be32(b + 12), str_size = be32(b + 32);
+
+		if (rsv < HEADER_SIZE || rsv % 8 || st < rsv + 16 || st % 4 || st > total ||
+		    st_size > total - st || str > total || str_size > total - str ||
+		    (str < st + st_size && st < str + str_size))
+			return kx_err_at(err, -EBADMSG, 8, "device tree blocks overlap or leave the "
+					 "blob (memory reservations at %u, structure %u+%u, strings "
+					 "%u+%u, total %u)", rsv, st, st_size, str, str_size, total);
+	}
 	r = fdt_check_header(blob);
 	if (r < 0)
 		return kx_err_at(err, -EBADMSG, 0, "device tree header is malformed: %s",

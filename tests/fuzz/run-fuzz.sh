@@ -140,7 +140,7 @@ for f in "$@"; do
 	fuzz-printk) printk_seeds "$corpus" ;;
 	fuzz-iomem) iomem_seeds "$corpus" ;;
 	fuzz-kdump) kdump_seeds "$corpus" ;;
-	fuzz-fdt) mkdir -p "$corpus" && cp "$BUILD"/tests/fixtures/dts/*.dtb "$corpus"/ ;;
+	fuzz-fdt) mkdir -p "$corpus" && cp "$BUILD"/tests/fixtures/dts/*.dtb "$SRCDIR"/tests/fuzz/regress/fdt-* "$corpus"/ ;;
 	*) seeds "$corpus" ;;
 	esac
 	echo "fuzz: $name for ${seconds}s ($(ls "$corpus" | wc -l) seeds)"

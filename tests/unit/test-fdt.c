@@ -170,8 +170,12 @@ static void malformed_blobs_are_refused_naming_the_problem_and_offset(void **sta
 		{ "arm64-virt", 100, -1, 0, -EBADMSG, "larger than the 100 bytes", 4 },
 		{ "arm64-virt", 0, 0, 0xfeedd00d, -EBADMSG, "magic is 0xfeedd00d", 0 },
 		{ "arm64-virt", 0, 1, 0x10000, -EBADMSG, "totalsize 65536 is larger", 4 },
-		{ "arm64-virt", 0, 2, 0x7ffffff0, -EBADMSG, "header is malformed", 0 },
-		{ "arm64-virt", 0, 5, 1, -EBADMSG, "header is malformed", 0 },
+		{ "arm64-virt", 0, 2, 0x7ffffff0, -EBADMSG, "blocks overlap or leave the blob", 8 },
+		{ "arm64-virt", 0, 5, 1, -EBADMSG, "version 1 (compatible with 16) is not 16 or 17",
+		  20 },
+		/* found by fuzz-fdt: libfdt 1.6.1's fdt_check_full() reads out of bounds on these */
+		{ "arm64-virt", 0, 5, 6, -EBADMSG, "version 6", 20 },
+		{ "arm64-virt", 0, 4, 0x48, -EBADMSG, "blocks overlap or leave the blob", 8 },
 		{ "bad-reg", 0, -1, 0, -EBADMSG, "/memory@0 reg is 12 bytes, not a multiple of "
 		  "the 16 bytes", 0 },
 		{ "lmb-absurd", 0, -1, 0, -E2BIG, "counts 4294967295 entries, more than", 0 },
