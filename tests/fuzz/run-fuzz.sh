@@ -5,6 +5,7 @@ set -euo pipefail
 
 BUILD=$(cd "${BUILD:?}" && pwd)
 MKVMCORE="$BUILD/tests/tools/mkvmcore"
+SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 seconds=${FUZZ_SECONDS:-60}
 
 seeds() {
