@@ -33,45 +33,6 @@ static int map_file(const struct plan_file *f, const char *what, void **ret, str
 	return 0;
 }
 
-/* --dtb-out: the edited device tree, written whole or not at all (temporary file + rename). */
-static int write_dtb(const char *path, const void *buf, size_t size, struct kx_err *err)
-{
-	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
-	char dir[PATH_MAX];
-	struct kx_atomic a;
-	size_t done = 0;
-	bool opened;
-	int dirfd, r;
-
-	if (slash && (size_t)(slash - path) >= sizeof(dir))
-		return kx_err_set(err, -ENAMETOOLONG, "--dtb-out: %s: name too long", path);
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash == path ? 1 : slash - path) : 1,
-		 slash ? path : ".");
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return kx_err_set(err, -errno, "--dtb-out: cannot open the directory %s: %s", dir,
-				  strerror(errno));
-	r = kx_atomic_open(dirfd, name, true, &a, err);
-	opened = r == 0;
-	while (r == 0 && done < size) {
-		ssize_t n = write(a.fd, (const char *)buf + done, size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			r = kx_err_set(err, -errno, "--dtb-out: cannot write %s: %s", path,
-				       strerror(errno));
-		else
-			done += (size_t)n;
-	}
-	if (r == 0)
-		r = kx_atomic_commit(&a, true, false, err);
-	if (r < 0 && opened)
-		kx_atomic_abort(&a);
-	close(dirfd);
-	return r;
-}
-
 /* --dtb=FILE, read whole: the arch edits a copy. */
 static int read_dtb(const char *path, void **ret, uint64_t *ret_size, struct kx_err *err)
 {
@@ -103,7 +64,9 @@ static int after_build(const struct kexec_ctx *c, struct kexec_plan *p, struct k
 		return kx_err_set(err, -ENOTSUP, "%s: kexec_load on %s hands the new kernel no "
 				  "device tree", c->o->dtb ? "--dtb" : "--dtb-out", c->arch->name);
 	if (c->o->dtb_out) {
-		int r = write_dtb(c->o->dtb_out, p->kl.dtb, p->kl.dtb_size, err);
+		/* the edited device tree, written whole or not at all */
+		int r = kx_write_file_atomic(c->o->dtb_out, p->kl.dtb, p->kl.dtb_size, "--dtb-out",
+					     err);
 
 		if (r < 0)
 			return r;

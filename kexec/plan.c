@@ -562,52 +562,21 @@ int plan_build_elfcorehdr(const struct kexec_ctx *c, const struct kexec_plan *p,
 int plan_write_elfcorehdr(const struct kexec_ctx *c, const struct kexec_plan *p,
 			  const char *path, struct kx_err *err)
 {
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
-	struct kx_atomic a;
 	struct timespec t0, t1;
-	size_t size, done = 0;
+	size_t size;
 	void *buf;
-	int dirfd, r;
+	int r;
 
-	/* written whole or not at all: a temporary file renamed over FILE */
-	if (slash && (size_t)(slash - path) >= sizeof(dir))
-		return kx_err_set(err, -ENAMETOOLONG, "--elfcorehdr-out: %s: name too long", path);
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash == path ? 1 : slash - path) : 1,
-		 slash ? path : ".");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r = plan_build_elfcorehdr(c, p, &buf, &size, err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (r < 0)
 		return r;
 	kexec_debug(c, "elfcorehdr: %zu program headers, %zu bytes, built in %.3f ms",
-		    p->ncpus + 1 + (p->has_text ? 1 : 0) + p->mem.dump.n, size, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0) {
-		r = kx_err_set(err, -errno, "--elfcorehdr-out: cannot open the directory %s: %s",
-			       dir, strerror(errno));
-		free(buf);
-		return r;
-	}
-	r = kx_atomic_open(dirfd, name, true, &a, err);
-	if (r == 0) {
-		while (r == 0 && done < size) {
-			ssize_t n = write(a.fd, (char *)buf + done, size - done);
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				r = kx_err_set(err, -errno, "--elfcorehdr-out: cannot write %s: %s",
-					       path, strerror(errno));
-			else
-				done += (size_t)n;
-		}
-		if (r == 0)
-			r = kx_atomic_commit(&a, true, false, err);
-		if (r < 0)
-			kx_atomic_abort(&a);
-	}
-	close(dirfd);
+		    p->ncpus + 1 + (p->has_text ? 1 : 0) + p->mem.dump.n, size,
+		    (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	/* written whole or not at all: a temporary file renamed over FILE */
+	r = kx_write_file_atomic(path, buf, size, "--elfcorehdr-out", err);
 	free(buf);
 	return r;
 }

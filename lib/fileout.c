@@ -197,3 +197,42 @@ int kx_copy_range(int in_fd, uint64_t off, uint64_t len, int out_fd, struct kx_e
 	}
 	return 0;
 }
+
+int kx_write_file_atomic(const char *path, const void *buf, size_t size, const char *what,
+			 struct kx_err *err)
+{
+	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+	char dir[PATH_MAX];
+	struct kx_atomic a;
+	size_t done = 0;
+	int dirfd, r;
+
+	if (slash && (size_t)(slash - path) >= sizeof(dir))
+		return kx_err_set(err, -ENAMETOOLONG, "%s: %s: name too long", what, path);
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash == path ? 1 : slash - path) : 1,
+		 slash ? path : ".");
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return kx_err_set(err, -errno, "%s: cannot open the directory %s: %s", what, dir,
+				  strerror(errno));
+	r = kx_atomic_open(dirfd, name, true, &a, err);
+	if (r == 0) {
+		while (r == 0 && done < size) {
+			ssize_t n = write(a.fd, (const char *)buf + done, size - done);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				r = kx_err_set(err, -errno, "%s: cannot write %s: %s", what, path,
+					       strerror(errno));
+			else
+				done += (size_t)n;
+		}
+		if (r == 0)
+			r = kx_atomic_commit(&a, true, false, err);
+		if (r < 0)
+			kx_atomic_abort(&a);
+	}
+	close(dirfd);
+	return r;
+}

@@ -36,6 +36,13 @@ int kx_sync_dir(int dirfd, struct kx_err *err);
 void kx_atomic_abort(struct kx_atomic *a);
 
 /*
+ * PATH holds buf whole or is left as it was: a temporary file in its directory, synced, renamed
+ * over it (mode 0600).  `what` names the option in messages ("--dtb-out").
+ */
+int kx_write_file_atomic(const char *path, const void *buf, size_t size, const char *what,
+			 struct kx_err *err);
+
+/*
  * Copy len bytes from in_fd at offset off to out_fd's current position: copy_file_range where the
  * kernel allows it, else sendfile, else read/write through a 256 KiB buffer.  A short source is
  * -EBADMSG (truncated, with the offset).
