@@ -29,33 +29,21 @@ static int fake_result(void)
 /* The seam: value and a newline to /sys/kernel/fadump/<file> (the kernel drops the newline). */
 static int sysfs_write(const struct kexec_ctx *c, const char *file, const char *value)
 {
-	char path[64], full[PATH_MAX];
+	char path[64];
 	size_t len = strlen(value);
 	int fd, r = 0;
 
 	snprintf(path, sizeof(path), KX_FADUMP_DIR "/%s", file);
 	kexec_debug(c, "write \"%s\" to %s%s", value, path, kx_syscall_fake() ? " [fake]" : "");
 	if (kx_syscall_fake()) {
-		FILE *log = fopen(getenv("KEXEC_EXT_FAKE_SYSCALL"), "ae");
-
-		if (log) {
-			fprintf(log, "write %s %s\n", path, value);
-			fclose(log);
-		}
+		kx_syscall_fake_log("write %s %s\n", path, value);
 		r = fake_result();
 		/* the kernel's side: what the attribute reads afterwards.  A current kernel
 		 * unregisters a registered dump before registering again, so a registration
 		 * failing past that point (not EPERM, EEXIST, EINVAL) leaves nothing registered. */
-		if ((r == 0 || (!strcmp(file, "registered") && r != -EPERM && r != -EEXIST &&
-				r != -EINVAL)) && c->sysroot.root[0] &&
-		    kx_sysroot_path(&c->sysroot, path, full, sizeof(full))) {
-			FILE *fp = fopen(full, "we");
-
-			if (fp) {
-				fprintf(fp, "%s\n", r == 0 ? value : "0");
-				fclose(fp);
-			}
-		}
+		if (r == 0 || (!strcmp(file, "registered") && r != -EPERM && r != -EEXIST &&
+			       r != -EINVAL))
+			kx_syscall_fake_attr(path, r == 0 ? value : "0");
 		return r;
 	}
 	fd = kx_sysroot_open(&c->sysroot, path, O_WRONLY | O_CLOEXEC);

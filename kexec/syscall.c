@@ -111,8 +111,7 @@ static void fd_path(int fd, char *buf, size_t size)
 		buf[n] = '\0';
 }
 
-static void fake_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void fake_log(const char *fmt, ...)
+void kx_syscall_fake_log(const char *fmt, ...)
 {
 	FILE *fp = fopen(seam.log, "ae");
 	va_list ap;
@@ -148,21 +147,26 @@ static void fake_dump(const struct kx_segments *segs)
 }
 
 /* The kernel's side of the fake: its "loaded" attribute in the sysroot. */
-static void fake_set_loaded(bool crash, int value)
+void kx_syscall_fake_attr(const char *path, const char *value)
 {
-	char path[PATH_MAX];
+	char full[PATH_MAX];
 	FILE *fp;
 
 	if (!seam.sysroot || !seam.sysroot->root[0])
 		return;
-	if (!kx_sysroot_path(seam.sysroot, crash ? "/sys/kernel/kexec_crash_loaded"
-						 : "/sys/kernel/kexec_loaded", path, sizeof(path)))
+	if (!kx_sysroot_path(seam.sysroot, path, full, sizeof(full)))
 		return;
-	fp = fopen(path, "we");
+	fp = fopen(full, "we");
 	if (!fp)
 		return;
-	fprintf(fp, "%d\n", value);
+	fprintf(fp, "%s\n", value);
 	fclose(fp);
+}
+
+static void fake_set_loaded(bool crash, int value)
+{
+	kx_syscall_fake_attr(crash ? "/sys/kernel/kexec_crash_loaded" : "/sys/kernel/kexec_loaded",
+			     value ? "1" : "0");
 }
 
 static const char *result_name(int r, char *buf, size_t size)
@@ -185,7 +189,7 @@ int kx_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline,
 		fd_path(initrd_fd, ipath, sizeof(ipath));
 		if (esc)
 			kx_escape(cmdline ? cmdline : "", n, esc, 4 * n + 1);
-		fake_log("kexec_file_load kernel=%s initrd=%s cmdline_len=%lu flags=%#lx "
+		kx_syscall_fake_log("kexec_file_load kernel=%s initrd=%s cmdline_len=%lu flags=%#lx "
 			 "cmdline=%s -> %s\n", kpath, ipath, cmdline_len, flags, esc ? esc : "?",
 			 result_name(r, name, sizeof(name)));
 		free(esc);
@@ -264,7 +268,7 @@ int kx_sys_kexec_load(uint64_t entry, const struct kx_segments *segs, unsigned l
 					      (unsigned long long)segs->seg[i].mem,
 					      (unsigned long long)segs->seg[i].memsz,
 					      (unsigned long long)segs->seg[i].bufsz);
-		fake_log("kexec_load entry=%#llx nr_segments=%zu flags=%#lx%s -> %s\n",
+		kx_syscall_fake_log("kexec_load entry=%#llx nr_segments=%zu flags=%#lx%s -> %s\n",
 			 (unsigned long long)entry, segs->n, flags, list,
 			 result_name(r, name, sizeof(name)));
 		fake_dump(segs);
@@ -287,7 +291,7 @@ int kx_sys_kexec_load_unload(unsigned long flags)
 		char name[32];
 		int r = next_result();
 
-		fake_log("kexec_load nr_segments=0 flags=%#lx -> %s\n", flags,
+		kx_syscall_fake_log("kexec_load nr_segments=0 flags=%#lx -> %s\n", flags,
 			 result_name(r, name, sizeof(name)));
 		if (r == 0)
 			fake_set_loaded(flags & KX_KEXEC_ON_CRASH, 0);
@@ -304,7 +308,7 @@ int kx_sys_reboot_kexec(void)
 		char name[32];
 		int r = next_result();
 
-		fake_log("reboot LINUX_REBOOT_CMD_KEXEC -> %s\n", result_name(r, name, sizeof(name)));
+		kx_syscall_fake_log("reboot LINUX_REBOOT_CMD_KEXEC -> %s\n", result_name(r, name, sizeof(name)));
 		return r;
 	}
 	syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_KEXEC, NULL);

@@ -22,6 +22,11 @@
 
 void kx_syscall_init(const struct kx_sysroot *sysroot);
 bool kx_syscall_fake(void);
+/* The fake's own record and its part of the kernel, for other kernel interfaces the loader
+ * writes (fadump's sysfs files): one line in the log; VALUE into PATH under the sysroot. */
+void kx_syscall_fake_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kx_syscall_fake_attr(const char *path, const char *value);
+
 /* Entry `index` of a fake result list ("EBUSY,0,5"): -errno, 0 past its end or for "0". */
 int kx_fake_result(const char *list, unsigned index);
 /* The fake's results not used yet ("" when none): what a kexec this one runs starts with. */

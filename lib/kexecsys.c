@@ -372,7 +372,7 @@ int kx_read_kallsyms(const struct kx_sysroot *s, const char *const *names, uint6
 	while (left) {
 		ssize_t len = getline(&line, &cap, fp);
 		unsigned long long addr;
-		char type, name[256], *tail;
+		char type, *tail;
 		size_t i;
 
 		if (len <= 0)
@@ -387,19 +387,13 @@ int kx_read_kallsyms(const struct kx_sysroot *s, const char *const *names, uint6
 		for (i = 0; i < n; i++)
 			if (!found[i] && !strcmp(tail, names[i]))
 				break;
-		if (i == n)
-			continue;
-		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 || strchr(line, '['))
+		if (i == n || sscanf(line, "%llx %c", &addr, &type) != 2)
 			continue;
 		if (addr)
 			all_zero = false;
-		for (i = 0; i < n; i++) {
-			if (!found[i] && !strcmp(name, names[i])) {
-				found[i] = true;
-				values[i] = addr;
-				left--;
-			}
-		}
+		found[i] = true;
+		values[i] = addr;
+		left--;
 	}
 	if (ferror(fp))
 		r = kx_err_set(err, -EIO, "error reading /proc/kallsyms");
