@@ -72,11 +72,13 @@ static void print_kload(FILE *fp, const struct kexec_plan *p)
 {
 	char b[32];
 
-	fprintf(fp, "  kernel %s %#llx-%#llx (%s, %s): kept free, not copied\n",
+	fprintf(fp, "  kernel %s %#llx-%#llx (%s, %s): %s\n",
 		p->kl.reserved_what ? "occupies" : "decompresses in",
 		(unsigned long long)p->kl.reserved_start, (unsigned long long)p->kl.reserved_end,
 		sz(p->kl.reserved_end - p->kl.reserved_start + 1, b, sizeof(b)),
-		p->kl.reserved_what ? p->kl.reserved_what : "init_size");
+		p->kl.reserved_what ? p->kl.reserved_what : "init_size",
+		p->segs.seg[0].memsz > p->kl.reserved_end - p->kl.reserved_start
+			? "the kernel segment, zeroed by the kernel" : "kept free, not copied");
 	if (p->kl.dtb)
 		fprintf(fp, "device tree   %s, /chosen edited for the new kernel: %zu bytes\n",
 			p->kl.dtb_source, p->kl.dtb_size);

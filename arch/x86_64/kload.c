@@ -3,8 +3,8 @@
  * x86_64 kexec_load (-c): the segments of a bzImage64 load, laid out and filled by us.
  *
  *   kernel       the protected-mode part of the bzImage (the file past its setup sectors), at
- *                the lowest kernel_alignment boundary of the window.  Only those bytes are
- *                copied: the rest of init_size (where the kernel decompresses itself) is kept
+ *                the lowest kernel_alignment boundary of the window.  For a crash load only
+ *                those bytes are copied: the rest of init_size (where the kernel decompresses itself) is kept
  *                free of other segments by the layout instead of being a segment the kernel
  *                zeroes while no crash kernel is loaded.
  *   initrd       top down.
@@ -363,11 +363,20 @@ static int build(const struct kx_kload_in *in, const struct machine *m, struct k
 	bps->buf = bp.buf;
 	bps->bufsz = bp.len;
 
-	/* the kernel segment carries its bytes only; the rest of init_size stays reserved */
+	/*
+	 * A crash load's kernel segment carries its bytes only; the rest of init_size stays
+	 * reserved in the layout, and the kernel takes its control pages and page tables from the
+	 * lowest holes of the crash range, next to the kernel's bytes, far from the end of
+	 * init_size where the decompressor first copies itself.  A normal load's control pages
+	 * come from anywhere in free RAM: there the segment must cover init_size (the kernel
+	 * zeroes it; nothing is unloaded meanwhile), or a page table landing there is overwritten
+	 * by that copy (seen in the lab: kexec -e triple-faulted, once in four runs).
+	 */
 	kern = &k->segs.seg[0];
 	k->reserved_start = kern->mem;
 	k->reserved_end = kern->mem + kern->memsz - 1;
-	kern->memsz = page_up(kern->bufsz);
+	if (in->crash)
+		kern->memsz = page_up(kern->bufsz);
 	k->acpi_rsdp = m->rsdp;
 
 	/* purgatory last: its digest covers every other segment as it will be in memory */
