@@ -11,8 +11,10 @@ pkgs=(
 	# tests
 	libcmocka-dev bats bats-assert bats-support jq binutils elfutils time clang umockdev libumockdev-dev
 	libclang-rt-14-dev groff-base man-db git util-linux device-tree-compiler
-	# cross builds (tests/cross-build.sh): the compilers; the foreign libraries are unpacked there
+	# cross builds (tests/cross-build.sh): the compilers and their C libraries (a Recommends of the
+	# compilers, so --no-install-recommends leaves them out); the other libraries are unpacked there
 	gcc-aarch64-linux-gnu gcc-powerpc64le-linux-gnu gcc-s390x-linux-gnu file
+	libc6-dev-arm64-cross libc6-dev-ppc64el-cross libc6-dev-s390x-cross
 	# peers: compared against in tests and benchmarks, never used by the product
 	kexec-tools makedumpfile
 )

@@ -6,15 +6,6 @@
 
 load helpers
 
-# what the module adds (tests/e2e/ddmod): name, size; ordinal = position; the 44-character name is
-# cut to 43 by the kernel (strscpy_pad keeps a NUL), the 512 MiB one does not fit in crashkernel
-EXPECTED_DUMPS=(
-	"kxtest-small 4000"
-	"kxtest-1m 1048576"
-	"kxtest-name-exactly-forty-four-chars-long-4 12345"
-	"kxtest-odd 100001"
-)
-
 setup_file() {
 	export SCENARIO=devdump VMCORE="$LAB_OUT/devdump.vmcore"
 	local kdir kver
@@ -31,12 +22,11 @@ setup() {
 
 # the dumps as size-rounded SIZE values the kernel reports: roundup(64 + size, 4096) - 64
 expected_list() {
-	local i=0 e name size
-	for e in "${EXPECTED_DUMPS[@]}"; do
-		read -r name size <<<"$e"
+	local i=0 name size
+	while read -r name size; do
 		echo "$i $name $(( (64 + size + 4095) / 4096 * 4096 - 64 ))"
 		i=$((i + 1))
-	done
+	done < <(lab_dd_expected)
 }
 
 @test "device dumps: the capture kernel added the four that fit and refused the 512 MiB one" {
@@ -64,20 +54,8 @@ expected_list() {
 }
 
 @test "device dumps: --extract reproduces the module's pattern byte for byte" {
-	local args=() e name size
-	for e in "${EXPECTED_DUMPS[@]}"; do
-		read -r name size <<<"$e"
-		args+=("--dd=$name,$size")
-	done
-	want="$BATS_TEST_TMPDIR/want"
-	"$MKVMCORE" "${args[@]}" "$BATS_TEST_TMPDIR/expected.core"
-	"$VMCORE_DD" --extract="$want" "$BATS_TEST_TMPDIR/expected.core"
-	run -0 "$VMCORE_DD" --extract="$BATS_TEST_TMPDIR/got" "$VMCORE"
+	run -0 lab_dd_compare "$VMCORE" "$BATS_TEST_TMPDIR"
 	assert_equal "${#lines[@]}" 4
-	for e in "${EXPECTED_DUMPS[@]}"; do
-		read -r name size <<<"$e"
-		cmp "$want/$name" "$BATS_TEST_TMPDIR/got/$name"
-	done
 }
 
 @test "device dumps: vmcore-dd --check passes inside the capture kernel and on the saved file" {

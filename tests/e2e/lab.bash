@@ -313,6 +313,32 @@ lab_cycle() {
 	return "$rc"
 }
 
+# lab_dd_expected: the device dumps the test module (tests/e2e/ddmod) adds in the capture kernel
+# and the kernel keeps, as "NAME SIZE" lines in order: the 44-character name is cut to 43 (strscpy_pad
+# keeps a NUL), and the 512 MiB one does not fit in crashkernel=256M, so it is not listed
+lab_dd_expected() {
+	printf '%s\n' "kxtest-small 4000" "kxtest-1m 1048576" \
+		"kxtest-name-exactly-forty-four-chars-long-4 12345" "kxtest-odd 100001"
+}
+
+# lab_dd_compare VMCORE DIR: extract VMCORE's device dumps into DIR/got and compare each, byte for
+# byte, with the module's pattern (tests/tools/mkvmcore writes the same bytes into DIR/want); prints
+# one line per dump, fails on the first difference or a dump missing
+lab_dd_compare() {
+	local vmcore=$1 dir=$2 args=() name size
+	while read -r name size; do args+=("--dd=$name,$size"); done < <(lab_dd_expected)
+	rm -rf "$dir/got" "$dir/want" "$dir/expected.core" && mkdir -p "$dir"
+	"$MKVMCORE" "${args[@]}" "$dir/expected.core" &&
+		"$VMCORE_DD" --extract="$dir/want" "$dir/expected.core" >/dev/null &&
+		"$VMCORE_DD" --extract="$dir/got" "$vmcore" >/dev/null || return 1
+	while read -r name size; do
+		cmp "$dir/want/$name" "$dir/got/$name" || return 1
+		echo "$name: $(stat -c %s "$dir/got/$name") bytes extracted, equal to the module's pattern"
+	done < <(lab_dd_expected)
+	[ "$(ls "$dir/got" | wc -l)" -eq "$(lab_dd_expected | wc -l)" ] ||
+		{ echo "extracted $(ls "$dir/got" | wc -l) dumps, expected $(lab_dd_expected | wc -l)"; return 1; }
+}
+
 # lab_elapsed NAME: the wall time QEMU ran, from the log
 lab_elapsed() {
 	grep -ao 'wall=[0-9.]*' "$LAB_LOGS/$1.log" | tail -n 1 | cut -d= -f2
