@@ -37,11 +37,11 @@ hex() { printf '0x%x' "$1"; }
 	assert_output "vmcore-dd: d: unknown ELF byte order 9 (at offset 0x5)"
 }
 
-@test "kdump-compressed and flattened makedumpfile files are recognised and refused clearly" {
+@test "a damaged kdump-compressed header is named with its offset, and a flattened file gets the makedumpfile -R hint" {
 	printf 'KDUMP   \001\000\000\000' >kd
 	head -c 4096 /dev/zero >>kd
 	run -1 vdd kd
-	assert_output --partial "kdump-compressed dump (makedumpfile -c/-l/-p)"
+	assert_output --partial "kdump-compressed dump (makedumpfile -c/-l/-p), but kdump-compressed header: block_size 0 is not a power of two between 512 and 262144 (at offset 0x1ac)"
 	printf 'makedumpfile\0\0\0\0' >flat
 	head -c 4096 /dev/zero >>flat
 	run -1 vdd flat
