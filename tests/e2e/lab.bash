@@ -2,7 +2,8 @@
 # The kdump lab, host side: sourced by the scenario files (tests/e2e/*.bats) and the demo.
 #   lab_init                       paths, kernels, binaries; LAB_OUT, LAB_LOGS, KVER_61, KVER_612
 #   lab_initramfs KVER [MODDIR]    the one archive both kernels boot (cached by content)
-#   lab_boot NAME KVER KIMG "ARGS" [qemu args…]   run one VM to its end, serial to LAB_LOGS/NAME.log
+#   lab_boot NAME KVER KIMG "ARGS" [qemu args…]   run one VM to its end, serial to LAB_LOGS/NAME.log;
+#                                  a guest that crashes before our code runs is booted once more
 #   lab_vmcore NAME                the saved vmcore of that run, cut to its true size
 #   lab_fail_context NAME          the last 40 serial lines and the log's path (for failures)
 # Environment: BUILD (build dir with our binaries), KX_LAB_CACHE (default /var/cache/kexec-ext-lab),
@@ -157,7 +158,40 @@ lab_accel() {
 #   .ko files the capture kernel inserts first), LAB_QMP (socket path: QMP server), LAB_BIOS
 #   (firmware image, e.g. OVMF for a UEFI guest).
 #   Returns QEMU's status; the serial log is $LAB_LOGS/NAME.log with elapsed seconds per line.
+#   A boot that never reaches SCENARIO_BEGIN (the guest's /init prints it before any of our code
+#   runs: a crash there is the kernel's own, e.g. 6.12's text patching under multi-threaded TCG) is
+#   an infrastructure failure: it is booted once more, its log kept as NAME.boot1.log and the reason
+#   appended to $LAB_LOGS/boot-retries (run-e2e.sh prints them).  A second such boot fails as usual.
+#   LAB_BREAK_FIRST_BOOT="ARGS" adds kernel arguments to the first attempt only (the lab's own test
+#   of the retry, tests/e2e/0015).
 lab_boot() {
+	local name=$1 kver=$2 kimg=$3 args=$4 rc=0 reason
+	shift 4
+	lab_boot_once "$name" "$kver" "$kimg" "$args${LAB_BREAK_FIRST_BOOT:+ $LAB_BREAK_FIRST_BOOT}" "$@" || rc=$?
+	reason=$(lab_boot_infra_failure "$LAB_LOGS/$name.log") || return "$rc"
+	mv "$LAB_LOGS/$name.log" "$LAB_LOGS/$name.boot1.log"
+	echo "$name: boot 1 did not reach the scenario ($reason); booted again" >>"$LAB_LOGS/boot-retries"
+	rc=0
+	lab_boot_once "$name" "$kver" "$kimg" "$args" "$@" || rc=$?
+	if reason=$(lab_boot_infra_failure "$LAB_LOGS/$name.log"); then
+		echo "$name: boot 2 did not reach the scenario either ($reason); both logs kept" >>"$LAB_LOGS/boot-retries"
+	fi
+	return "$rc"
+}
+
+# lab_boot_infra_failure LOG: true when the guest never reached SCENARIO_BEGIN; prints why (the
+# kernel's first oops or panic line, else how QEMU ended)
+lab_boot_infra_failure() {
+	local log=$1 line
+	grep -aq '] SCENARIO_BEGIN ' "$log" && return 1
+	line=$(grep -a -m1 -E 'Oops|Kernel panic|BUG:|general protection fault|Triple fault' "$log" |
+		sed -E 's/^(\[ *[0-9.]*\] )+//')
+	[ -n "$line" ] || line="no scenario start; $(grep -a -o 'QEMU_EXIT rc=[0-9]* .*' "$log" | tail -n 1)"
+	echo "$line"
+}
+
+# lab_boot_once NAME KVER KIMG "KERNEL ARGS" [extra qemu args…]: one QEMU run
+lab_boot_once() {
 	local name=$1 kver=$2 kimg=$3 args=$4 initrd accel cpu log t0 rc
 	shift 4
 	initrd=$(lab_initramfs "$kver" "$kimg" "${LAB_EARLY:-}") || return 1

@@ -9,7 +9,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/lab.bash"
 lab_init
 t_start=$EPOCHREALTIME
-rm -f "$LAB_LOGS"/*.log "$LAB_LOGS"/*.cmd "$LAB_LOGS"/*.qmp
+rm -f "$LAB_LOGS"/*.log "$LAB_LOGS"/*.cmd "$LAB_LOGS"/*.qmp "$LAB_LOGS"/boot-retries
 ntests=$(grep -c '^@test' "$here"/*.bats | awk -F: '{ s += $2 } END { print s }')
 
 finish() {
@@ -60,6 +60,13 @@ for log in "$LAB_LOGS"/*.log; do
 	printf 'lab:   %-16s %6s s\n' "$name" "$(lab_elapsed "$name")"
 done
 printf 'lab: total %.0f s\n' "$(bc <<<"$EPOCHREALTIME - $t_start")"
+# guests that crashed before our code ran (the kernel's own boot) were booted once more
+if [ -s "$LAB_LOGS/boot-retries" ]; then
+	echo "lab: $(grep -c ': boot 1 ' "$LAB_LOGS/boot-retries") boots retried (the guest kernel crashed or stopped before the scenario started):"
+	sed 's/^/lab:   /' "$LAB_LOGS/boot-retries"
+else
+	echo "lab: 0 boots retried"
+fi
 if [ "$fail" -eq 0 ]; then
 	rm -f "$LAB_OUT"/*.vmcore
 else
