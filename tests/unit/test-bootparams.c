@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -494,16 +495,22 @@ static void the_acpi_root_pointer_comes_from_the_efi_systab(void **state)
 	}
 }
 
-/* The head of an installed Debian kernel, when there is one: the real header copies whole. */
+/*
+ * The head of every installed Debian kernel (tests/install-deps.sh installs 6.1 and 6.12; their
+ * ABI numbers change with each point release, so they are found, not named): the real header
+ * copies whole.
+ */
 static void a_real_debian_kernel_builds_a_bootable_page(void **state)
 {
-	static const char *const paths[] = { "/boot/vmlinuz-6.1.0-56-amd64",
-					     "/boot/vmlinuz-6.12.117+deb12-amd64" };
 	static unsigned char real[KX_FILE_HEAD];
 	unsigned tried = 0;
+	glob_t g;
 
 	(void)state;
-	for (size_t i = 0; i < N_ELEMS(paths); i++) {
+	if (glob("/boot/vmlinuz-*-amd64", 0, NULL, &g) != 0)
+		skip();
+	char **paths = g.gl_pathv;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
 		struct kx_e820 m = small_map();
 		struct kx_bzimage rb;
 		struct kx_bootparams bp;
@@ -534,6 +541,7 @@ static void a_real_debian_kernel_builds_a_bootable_page(void **state)
 		kx_e820_free(&m);
 		tried++;
 	}
+	globfree(&g);
 	if (!tried)
 		skip();
 }
