@@ -509,14 +509,13 @@ static void a_real_debian_kernel_builds_a_bootable_page(void **state)
 	(void)state;
 	if (glob("/boot/vmlinuz-*-amd64", 0, NULL, &g) != 0)
 		skip();
-	char **paths = g.gl_pathv;
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		struct kx_e820 m = small_map();
 		struct kx_bzimage rb;
 		struct kx_bootparams bp;
 		struct kx_bootparams_spec s;
 		struct kx_err e;
-		int fd = open(paths[i], O_RDONLY);
+		int fd = open(g.gl_pathv[i], O_RDONLY);
 		ssize_t n;
 		off_t size;
 
