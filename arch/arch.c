@@ -29,6 +29,19 @@ const struct kx_arch_ops *kx_arch_find(const char *machine)
 	return NULL;
 }
 
+const struct kx_arch_ops *kx_arch_for_image(const struct kx_file *kernel)
+{
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++) {
+		struct kx_image_info info;
+		struct kx_err e;
+
+		kx_err_clear(&e);
+		if (!arches[i]->image_untellable && arches[i]->probe_image(kernel, NULL, &info, &e) == 0)
+			return arches[i];
+	}
+	return NULL;
+}
+
 const char *kx_arch_names(void)
 {
 	static char names[256];

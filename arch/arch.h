@@ -128,6 +128,8 @@ struct kx_arch_ops {
 	uint64_t page_size;
 	uint64_t default_page_offset;   /* direct map without KASLR, when /proc/kcore is unreadable */
 	bool kernel_text_phdr;          /* elfcorehdr has a kernel text PT_LOAD (vaddr of _text) */
+	bool image_untellable;          /* probe_image accepts any file (s390: an image has no
+					   signature), so an image does not tell this arch */
 	const struct kx_range *crash_exclude;   /* left out of every crash dump */
 	size_t ncrash_exclude;
 
@@ -170,5 +172,7 @@ const struct kx_arch_ops *kx_arch_find(const char *machine);
 
 /* Names of every supported architecture, for messages: "x86_64". */
 const char *kx_arch_names(void);
+/* The arch whose probe recognises this kernel image, or NULL (image_untellable arches aside). */
+const struct kx_arch_ops *kx_arch_for_image(const struct kx_file *kernel);
 
 #endif

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Device-dump budgets and the capture memory model; kexec --estimate. */
+/* Device-dump budgets and the capture memory model of a crash load. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "output.h"
 #include "plan.h"
 #include "udevdev.h"
@@ -19,33 +20,20 @@
 
 static int read_conf(const char *path, bool must_exist, char **ret, struct kx_err *err)
 {
+	size_t len;
 	char *buf;
-	ssize_t n;
-	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int r = kx_read_small_file(AT_FDCWD, path, NULL, CONF_MAX, KX_READ_REGULAR, &buf, &len, err);
 
-	if (fd < 0 && errno == ENOENT && !must_exist)
+	if (r == -ENOENT && !must_exist) {
+		kx_err_clear(err);
 		return 0;
-	if (fd < 0)
-		return kx_err_set(err, -errno, "cannot open %s: %s", path, strerror(errno));
-	buf = malloc(CONF_MAX + 1);
-	if (!buf) {
-		close(fd);
-		return kx_err_set(err, -ENOMEM, "out of memory");
 	}
-	while ((n = read(fd, buf + len, CONF_MAX + 1 - len)) > 0 && len < CONF_MAX + 1)
-		len += (size_t)n;
-	close(fd);
-	if (n < 0 || len > CONF_MAX) {
-		free(buf);
-		return kx_err_set(err, n < 0 ? -EIO : -EFBIG, "cannot read %s: %s", path,
-				  n < 0 ? strerror(errno) : "larger than 1 MiB");
-	}
+	if (r < 0)
+		return r;
 	if (memchr(buf, '\0', len)) {
 		free(buf);
 		return kx_err_set(err, -EINVAL, "%s: not a text file (it has NUL bytes)", path);
 	}
-	buf[len] = '\0';
 	*ret = buf;
 	return 1;
 }
@@ -110,7 +98,7 @@ int budget_resolve(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_er
 	if (r == 0 && kx_dd_needs_devices(&spec, &conf)) {
 		r = kx_udev_devices(&devs, &ndevs, err);
 		for (size_t i = 0; r == 0 && i < ndevs; i++)
-			kexec_debug(c, "device %s: driver %s, PCI %s, netdev %s", devs[i].sysname,
+			kx_debug("device %s: driver %s, PCI %s, netdev %s", devs[i].sysname,
 				    devs[i].driver, devs[i].pci[0] ? devs[i].pci : "-",
 				    devs[i].netdev[0] ? devs[i].netdev : "-");
 	}
@@ -407,93 +395,14 @@ static void json_budget(const struct kexec_budget *b, struct kx_json *j)
 	kx_json_object_end(j);
 }
 
-void budget_print_json(const struct kexec_budget *b, struct kx_json *j)
+void budget_json_members(const struct kexec_budget *b, struct kx_json *j)
 {
-	if (!b->shown)
-		return;
 	json_budget(b, j);
 	json_model(b, j);
 }
 
-/* ---- kexec --estimate ---------------------------------------------------------------------- */
-
-int kexec_do_estimate(struct kexec_ctx *c)
+void budget_print_json(const struct kexec_budget *b, struct kx_json *j)
 {
-	const struct kexec_opts *o = c->o;
-	struct kexec_plan p;
-	struct kexec_budget *b = &p.budget;
-	struct kx_err e;
-	char s[4][32], text[640];
-	int r;
-
-	kx_err_clear(&e);
-	if (!c->arch) {
-		fprintf(stderr, PROG ": estimating on %s is not supported\n",
-			c->sys.arch[0] ? c->sys.arch : "this architecture");
-		return EXIT_FAIL;
-	}
-	r = plan_build(c, &p, &e);
-	if (r < 0) {
-		fprintf(stderr, PROG ": %s\n", kx_err_text(&e, text, sizeof(text)));
-		if (o->json) {
-			struct kx_json j;
-
-			kx_json_init(&j, stdout);
-			kx_json_object_begin(&j, NULL);
-			kx_json_string(&j, "action", "estimate");
-			kx_out_json_error_member(&j, &e);
-			kx_json_object_end(&j);
-		}
-		plan_free(&p);
-		return EXIT_FAIL;
-	}
-	if (o->json) {
-		struct kx_json j;
-
-		kx_json_init(&j, stdout);
-		kx_json_object_begin(&j, NULL);
-		kx_json_string(&j, "action", "estimate");
-		kx_json_string(&j, "kernel", p.kernel.path);
-		kx_json_string(&j, "initrd", p.has_initrd ? p.initrd.path : NULL);
-		json_budget(b, &j);
-		json_model(b, &j);
-		kx_json_object_end(&j);
-	} else {
-		printf("crash kernel memory for %s%s%s\n", p.kernel.path,
-		       p.has_initrd ? " with " : "", p.has_initrd ? p.initrd.path : "");
-		printf("reserved         %s (crashkernel=, the \"Crash kernel\" ranges of /proc/iomem)\n",
-		       kx_format_size(b->reserved, s[0], 32));
-		printf("kernel           %s (the image's init_size)\n",
-		       kx_format_size(b->kernel, s[0], 32));
-		if (p.has_initrd) {
-			printf("initrd           %s\n", kx_format_size(b->initrd, s[0], 32));
-			printf("initrd unpacked  %s (%s)\n", kx_format_size(b->initrd_unpacked, s[0], 32),
-			       b->initrd_format);
-		}
-		printf("boot data        %s (elfcorehdr, purgatory, boot parameters)\n",
-		       kx_format_size(b->boot_data, s[0], 32));
-		printf("runtime          %s (fixed allowance)\n",
-		       kx_format_size(b->runtime, s[0], 32));
-		printf("device dumps     %s (%s from %s: %zu device%s", kx_format_size(b->b.total, s[0], 32),
-		       b->spec, b->spec_from, b->b.n, b->b.n == 1 ? "" : "s");
-		for (size_t i = 0; i < b->b.n; i++) {
-			char label[128];
-
-			printf("%s%s %s", i ? ", " : ": ",
-			       kx_dd_device_label(&b->b.items[i].dev, label, sizeof(label)),
-			       kx_format_size(b->b.items[i].size, s[1], 32));
-		}
-		printf(")\n");
-		printf("needed           %s\n", kx_format_size(b->needed, s[0], 32));
-		printf("recommended      crashkernel=%lluM\n",
-		       (unsigned long long)(b->recommended / MiB));
-		if (b->fits)
-			printf("fits             yes, %s to spare\n",
-			       kx_format_size(b->reserved - b->needed, s[0], 32));
-		else
-			printf("fits             no, %s short\n",
-			       kx_format_size(b->needed - b->reserved, s[0], 32));
-	}
-	plan_free(&p);
-	return EXIT_OK;
+	if (b->shown)
+		budget_json_members(b, j);
 }

@@ -69,9 +69,9 @@ void budget_model(const struct kexec_ctx *c, struct kexec_plan *p, char *msg, si
 void budget_free(struct kexec_budget *b);
 
 void budget_print_text(const struct kexec_budget *b, FILE *fp);
+/* The budget and model members (budget_print_json: only when a budget is shown). */
+void budget_json_members(const struct kexec_budget *b, struct kx_json *j);
 void budget_print_json(const struct kexec_budget *b, struct kx_json *j);
-/* kexec --estimate */
-int kexec_do_estimate(struct kexec_ctx *c);
 
 /* Unpacked size of an initrd: exact for uncompressed cpio, × factor for compressed parts. */
 int budget_initrd_unpacked(int fd, uint64_t size, uint64_t *ret, char *what, size_t what_size);

@@ -27,14 +27,15 @@ static int fake_result(void)
 }
 
 /* The seam: value and a newline to /sys/kernel/fadump/<file> (the kernel drops the newline). */
-static int sysfs_write(const struct kexec_ctx *c, const char *file, const char *value)
+/* Every write to /sys/kernel/fadump/ of kexec: the seam (the fake with KEXEC_EXT_FAKE_SYSCALL). */
+static int sysfs_write(void *ctx, const char *file, const char *value)
 {
+	const struct kexec_ctx *c = ctx;
 	char path[64];
-	size_t len = strlen(value);
-	int fd, r = 0;
+	int r;
 
 	snprintf(path, sizeof(path), KX_FADUMP_DIR "/%s", file);
-	kexec_debug(c, "write \"%s\" to %s%s", value, path, kx_syscall_fake() ? " [fake]" : "");
+	kx_debug("write \"%s\" to %s%s", value, path, kx_syscall_fake() ? " [fake]" : "");
 	if (kx_syscall_fake()) {
 		kx_syscall_fake_log("write %s %s\n", path, value);
 		r = fake_result();
@@ -46,26 +47,7 @@ static int sysfs_write(const struct kexec_ctx *c, const char *file, const char *
 			kx_syscall_fake_attr(path, r == 0 ? value : "0");
 		return r;
 	}
-	fd = kx_sysroot_open(&c->sysroot, path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fd;
-	{
-		char *buf = malloc(len + 1);
-		ssize_t n;
-
-		if (!buf) {
-			close(fd);
-			return -ENOMEM;
-		}
-		memcpy(buf, value, len);
-		buf[len] = '\n';
-		n = write(fd, buf, len + 1);
-		r = n < 0 ? -errno : (size_t)n != len + 1 ? -EIO : 0;
-		free(buf);
-	}
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	return r;
+	return kx_fadump_write_sysfs((void *)&c->sysroot, file, value);
 }
 
 static void json_tri(struct kx_json *j, const char *key, int v)
@@ -158,8 +140,8 @@ int kexec_fadump_status(struct kexec_ctx *c)
 		kx_json_string(&j, "hotplug", mechanism(c));
 		kx_json_object_end(&j);
 	} else if (!st.present) {
-		fprintf(stderr, PROG ": firmware-assisted dump is not available: " KX_FADUMP_DIR
-			"/ is missing (not a POWER kernel with CONFIG_FA_DUMP)\n");
+		kx_error("firmware-assisted dump is not available: " KX_FADUMP_DIR
+			"/ is missing (not a POWER kernel with CONFIG_FA_DUMP)");
 	} else {
 		print_state(c, &st, stdout);
 	}
@@ -175,7 +157,7 @@ static int fail(const struct kexec_ctx *c, const char *action, const struct kx_e
 {
 	char text[640];
 
-	fprintf(stderr, PROG ": %s\n", kx_err_text(e, text, sizeof(text)));
+	kx_error("%s", kx_err_text(e, text, sizeof(text)));
 	if (c->o->json) {
 		struct kx_json j;
 
@@ -186,7 +168,7 @@ static int fail(const struct kexec_ctx *c, const char *action, const struct kx_e
 		kx_out_json_error_member(&j, e);
 		kx_json_object_end(&j);
 	}
-	return EXIT_FAIL;
+	return KX_EXIT_FAIL;
 }
 
 static void json_result(const struct kexec_ctx *c, const char *action,
@@ -262,7 +244,7 @@ static void record(const struct kexec_ctx *c, const struct kx_fadump_state *afte
 	rec.cwd = cwd;
 	kx_err_clear(&e);
 	if (kx_state_write(c->state_dir, &rec, &e) < 0)
-		kexec_warn("fadump is registered, but recording it in %s failed (%s): "
+		kx_warn("fadump is registered, but recording it in %s failed (%s): "
 			   "kexec-hotplug cannot register it again; set KEXEC_STATE_DIR to a "
 			   "writable directory", c->state_dir, kx_err_text(&e, text, sizeof(text)));
 }
@@ -300,40 +282,27 @@ int kexec_fadump_register(struct kexec_ctx *c)
 			print_writes(w, nw);
 		}
 		free(append);
-		return EXIT_OK;
+		return KX_EXIT_OK;
 	}
 
 	if (kx_state_lock(c->state_dir, &lock_fd, &e) < 0)
-		kexec_warn("%s; registering without the lock", kx_err_text(&e, msg, sizeof(msg)));
-	r = 0;
-	for (size_t i = 0; i < nw && r == 0; i++) {
-		r = sysfs_write(c, w[i].file, w[i].value);
-		if (r < 0 && !strcmp(w[i].file, "registered") &&
-		    kx_fadump_needs_unregister_first(-r, &st)) {
-			/* a kernel that does not re-register in one write */
-			kexec_debug(c, "%s: unregistering first", strerrorname_np(-r));
-			r = sysfs_write(c, "registered", "0");
-			if (r == 0)
-				r = sysfs_write(c, "registered", "1");
-		}
-		if (r < 0)
-			kx_fadump_explain(w[i].file, w[i].value, -r, msg, sizeof(msg));
-	}
+		kx_warn("%s; registering without the lock", kx_err_text(&e, msg, sizeof(msg)));
+	r = kx_fadump_register(&st, append, sysfs_write, c, msg, sizeof(msg));
 	kx_fadump_read(&c->sysroot, &after);
 	if (r == 0)
 		record(c, &after, append);
 	else
-		fprintf(stderr, PROG ": registering firmware-assisted dump failed: %s\n", msg);
+		kx_error("registering firmware-assisted dump failed: %s", msg);
 	if (r < 0 && st.registered == 1 && after.registered != 1)
-		fprintf(stderr, PROG ": NOTHING IS REGISTERED NOW: the kernel dropped the dump "
+		kx_error("NOTHING IS REGISTERED NOW: the kernel dropped the dump "
 			"registered before; a crash now is not captured: fix the problem above and "
-			"register again\n");
+			"register again");
 	if (o->json)
 		json_result(c, "load", &after, w, nw, "registered", r, msg);
 	if (lock_fd >= 0)
 		close(lock_fd);
 	free(append);
-	return r == 0 ? EXIT_OK : EXIT_FAIL;
+	return r == 0 ? KX_EXIT_OK : KX_EXIT_FAIL;
 }
 
 int kexec_fadump_unregister(struct kexec_ctx *c)
@@ -356,20 +325,20 @@ int kexec_fadump_unregister(struct kexec_ctx *c)
 			json_result(c, "unload", &st, &w, 1, "unregistered", 0, NULL);
 		else
 			print_writes(&w, 1);
-		return EXIT_OK;
+		return KX_EXIT_OK;
 	}
 	if (kx_state_lock(c->state_dir, &lock_fd, &e) < 0)
-		kexec_warn("%s; unregistering without the lock", kx_err_text(&e, msg, sizeof(msg)));
+		kx_warn("%s; unregistering without the lock", kx_err_text(&e, msg, sizeof(msg)));
 	r = sysfs_write(c, w.file, w.value);
 	if (r < 0) {
 		kx_fadump_explain(w.file, w.value, -r, msg, sizeof(msg));
-		fprintf(stderr, PROG ": unregistering firmware-assisted dump failed: %s\n", msg);
+		kx_error("unregistering firmware-assisted dump failed: %s", msg);
 	} else {
 		/* the record goes with the registration it describes, never with a kdump load's */
 		kx_err_clear(&e);
 		if (kx_state_read(c->state_dir, &rec, &e) == 0) {
 			if (!strcmp(rec.syscall, "fadump") && kx_state_remove(c->state_dir, &e) < 0)
-				kexec_warn("%s", kx_err_text(&e, msg, sizeof(msg)));
+				kx_warn("%s", kx_err_text(&e, msg, sizeof(msg)));
 			kx_crash_record_free(&rec);
 		}
 	}
@@ -378,5 +347,5 @@ int kexec_fadump_unregister(struct kexec_ctx *c)
 		json_result(c, "unload", &after, &w, 1, "unregistered", r, msg);
 	if (lock_fd >= 0)
 		close(lock_fd);
-	return r == 0 ? EXIT_OK : EXIT_FAIL;
+	return r == 0 ? KX_EXIT_OK : KX_EXIT_FAIL;
 }

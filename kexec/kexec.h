@@ -12,13 +12,12 @@
 #include <stdio.h>
 
 #include "arch.h"
+#include "cli.h"
 #include "err.h"
 #include "kexecsys.h"
 #include "sysroot.h"
 
 #define PROG "kexec"
-
-enum kexec_exit { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 enum kexec_action { ACT_LOAD, ACT_UNLOAD, ACT_EXEC, ACT_STATUS, ACT_PRINT_CKR, ACT_ESTIMATE };
 
@@ -73,16 +72,13 @@ struct kexec_ctx {
 #define KX_KEXEC_UPDATE_ELFCOREHDR 0x4u     /* 6.6+ */
 #define KX_KEXEC_CRASH_HOTPLUG     0x8u     /* 6.10+ (x86: 6.5-6.9 reject it) */
 
-/* Debug lines (-d) go to stderr. */
-void kexec_debug(const struct kexec_ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* "kexec: warning: ..." on stderr. */
-void kexec_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* load.c: -l/-p, -u, -e.  Each returns the exit status. */
 int kexec_do_load(struct kexec_ctx *c);
 int kexec_do_unload(struct kexec_ctx *c);
 int kexec_do_exec(struct kexec_ctx *c);
+
+/* estimate.c: --estimate. */
+int kexec_do_estimate(struct kexec_ctx *c);
 
 /* status.c: -S and --print-ckr-size. */
 int kexec_do_status(struct kexec_ctx *c);

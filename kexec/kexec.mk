@@ -6,8 +6,9 @@ LIB_SRCS += lib/ranges.c lib/iomem.c lib/crashmem.c lib/elfcorehdr.c lib/cmdline
             lib/segments.c lib/kexecsys.c lib/state.c lib/devdump.c lib/udevdev.c \
             lib/fadump.c
 
-KEXEC_OBJS = kexec/main.o kexec/plan.o kexec/plan-kload.o kexec/plan-print.o kexec/load.o \
-             kexec/status.o kexec/syscall.o kexec/explain.o kexec/budget.o kexec/fadump.o
+KEXEC_OBJS = kexec/main.o kexec/plan.o kexec/plan-util.o kexec/plan-crash.o kexec/plan-kload.o \
+             kexec/plan-print.o kexec/load.o kexec/status.o kexec/syscall.o kexec/explain.o \
+             kexec/budget.o kexec/estimate.o kexec/fadump.o
 PROGRAM_OBJS  += $(KEXEC_OBJS)
 SBIN_PROGRAMS += kexec/kexec
 MAN8          += man/kexec.8

@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "output.h"
 #include "plan.h"
 #include "state.h"
@@ -31,6 +31,7 @@ static const char *const previous_names[] = {
 
 struct load_result {
 	int err;                        /* 0 or the positive errno of the load */
+	enum kx_hotplug_mode hotplug;   /* after a load: what keeps its elfcorehdr right */
 	char message[640];
 	enum previous previous;
 	char restore_error[640];
@@ -49,7 +50,7 @@ static int fail_before_plan(const struct kexec_ctx *c, const char *action,
 {
 	char text[640];
 
-	fprintf(stderr, PROG ": %s\n", kx_err_text(e, text, sizeof(text)));
+	kx_error("%s", kx_err_text(e, text, sizeof(text)));
 	if (c->o->json) {
 		struct kx_json j;
 
@@ -57,15 +58,12 @@ static int fail_before_plan(const struct kexec_ctx *c, const char *action,
 		kx_out_json_error_member(&j, e);
 		kx_json_object_end(&j);
 	}
-	return EXIT_FAIL;
+	return KX_EXIT_FAIL;
 }
 
 static int crash_loaded_now(const struct kexec_ctx *c)
 {
-	struct kx_kexec_sys k;
-
-	kx_kexec_sys_read(&c->sysroot, &k);
-	return k.crash_loaded;
+	return kx_read_crash_loaded(&c->sysroot);
 }
 
 /* Monotonic milliseconds, for -d: how long the kernel took (the time without a crash kernel). */
@@ -78,72 +76,73 @@ static double now_ms(void)
 }
 
 /* kexec_file_load, retried while the kernel's kexec lock is busy (nothing changes on EBUSY). */
-static int file_load(const struct kexec_ctx *c, int kfd, int ifd, const char *cmdline,
-		     unsigned long cmdline_len, unsigned long flags)
+static int file_load(int kfd, int ifd, const char *cmdline, unsigned long cmdline_len,
+		     unsigned long flags)
 {
 	int r;
 
 	for (unsigned attempt = 0;; attempt++) {
-		kexec_debug(c, "kexec_file_load(kernel_fd=%d, initrd_fd=%d, cmdline_len=%lu, "
-			    "flags=%#lx)%s", kfd, ifd, cmdline_len, flags,
-			    kx_syscall_fake() ? " [fake]" : "");
+		kx_debug("kexec_file_load(kernel_fd=%d, initrd_fd=%d, cmdline_len=%lu, flags=%#lx)%s",
+			 kfd, ifd, cmdline_len, flags, kx_syscall_fake() ? " [fake]" : "");
 		double t0 = now_ms();
 
 		r = kx_sys_kexec_file_load(kfd, ifd, cmdline, cmdline_len, flags);
-		kexec_debug(c, "kexec_file_load returned %d in %.1f ms", r, now_ms() - t0);
+		kx_debug("kexec_file_load returned %d in %.1f ms", r, now_ms() - t0);
 		if (r != -EBUSY || attempt == EBUSY_RETRIES)
 			return r;
-		kexec_debug(c, "kexec lock busy, retrying");
+		kx_debug("kexec lock busy, retrying");
 		nanosleep(&(struct timespec){ 0, EBUSY_SLEEP_NS }, NULL);
 	}
 }
 
 /* kexec_load of the plan's segments, retried while the kexec lock is busy. */
-static int kload(const struct kexec_ctx *c, const struct kexec_plan *p)
+static int kload(const struct kexec_plan *p, unsigned long flags)
 {
 	int r;
 
 	for (unsigned attempt = 0;; attempt++) {
-		kexec_debug(c, "kexec_load(entry=%#llx, nr_segments=%zu, flags=%#lx)%s",
-			    (unsigned long long)p->entry, p->segs.n, p->flags,
-			    kx_syscall_fake() ? " [fake]" : "");
+		kx_debug("kexec_load(entry=%#llx, nr_segments=%zu, flags=%#lx)%s",
+			 (unsigned long long)p->entry, p->segs.n, flags,
+			 kx_syscall_fake() ? " [fake]" : "");
 		double t0 = now_ms();
 
-		r = kx_sys_kexec_load(p->entry, &p->segs, p->flags);
-		kexec_debug(c, "kexec_load returned %d in %.1f ms", r, now_ms() - t0);
+		r = kx_sys_kexec_load(p->entry, &p->segs, flags);
+		kx_debug("kexec_load returned %d in %.1f ms", r, now_ms() - t0);
 		if (r != -EBUSY || attempt == EBUSY_RETRIES)
 			return r;
-		kexec_debug(c, "kexec lock busy, retrying");
+		kx_debug("kexec lock busy, retrying");
 		nanosleep(&(struct timespec){ 0, EBUSY_SLEEP_NS }, NULL);
 	}
 }
 
 /*
- * kexec_load with the crash hotplug flag; a kernel that does not know the flag refuses it with
- * EINVAL before it touches the loaded image: load without it, and kexec-hotplug reloads on
- * hotplug events instead.
+ * Run the plan's steps: the first, then each later one whose `after` names the errno the step
+ * before failed with.  0 with *ret_step the step that loaded, or the last -errno.
  */
-static int kload_hotplug(const struct kexec_ctx *c, struct kexec_plan *p)
+static int run_steps(const struct kexec_plan *p, const struct plan_step **ret_step)
 {
-	int r = kload(c, p);
+	int r = 0;
 
-	if (r == -EINVAL && p->hotplug) {
-		p->flags &= ~(unsigned long)c->arch->hotplug_flag;
-		p->hotplug = false;
-		r = kload(c, p);
+	for (size_t i = 0; i < p->nsteps; i++) {
+		const struct plan_step *s = &p->steps[i];
+
+		if (i > 0 && !((s->after & PLAN_AFTER_EINVAL) && r == -EINVAL))
+			continue;
+		if (i > 0)
+			kx_debug("%s: retrying with flags %#lx", strerrorname_np(-r), s->flags);
+		if (p->kload)
+			r = kload(p, s->flags);
+		else
+			r = file_load(p->kernel.fd, p->has_initrd ? p->initrd.fd : -1, p->cmdline,
+				      (unsigned long)p->cmdline_len, s->flags);
 		if (r == 0) {
-			p->hotplug_mode = "fallback";
-			kexec_warn("the kernel refused the crash hotplug flag (EINVAL); loaded "
-				   "without it: kexec-hotplug reloads the crash kernel on hotplug "
-				   "events");
+			if (s->warning)
+				kx_warn("%s", s->warning);
+			*ret_step = s;
+			return 0;
 		}
 	}
 	return r;
-}
-
-static bool is_fallback_errno(int e)
-{
-	return e == ENOSYS || e == EINVAL || e == ENOEXEC || e == EOPNOTSUPP;
 }
 
 /*
@@ -153,10 +152,11 @@ static bool is_fallback_errno(int e)
  */
 static int restore_by_command(const struct kx_crash_record *prev, char *why, size_t size)
 {
-	char self[PATH_MAX];
+	char self[PATH_MAX], fake[160];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	int status;
-	pid_t pid;
+	const char *env[3] = { "KEXEC_EXT_RESTORING=1", NULL, NULL };
+	char **argv;
+	int r;
 
 	if (prev->argc < 1) {
 		snprintf(why, size, "the record of the %s load has no command to repeat",
@@ -169,28 +169,29 @@ static int restore_by_command(const struct kx_crash_record *prev, char *why, siz
 		return -ENOEXEC;
 	}
 	self[n] = '\0';
-	pid = fork();
-	if (pid < 0) {
-		snprintf(why, size, "fork: %s", strerror(errno));
-		return -errno;
+	if (kx_syscall_fake()) {
+		snprintf(fake, sizeof(fake), "KEXEC_EXT_FAKE_ERRNO=%s", kx_syscall_fake_remaining());
+		env[1] = fake;
 	}
-	if (pid == 0) {
-		if (prev->cwd && chdir(prev->cwd) < 0)
-			_exit(126);
-		setenv("KEXEC_EXT_RESTORING", "1", 1);
-		if (kx_syscall_fake())
-			setenv("KEXEC_EXT_FAKE_ERRNO", kx_syscall_fake_remaining(), 1);
-		prev->argv[0] = self;
-		execv(self, prev->argv);
-		_exit(127);
+	argv = calloc(prev->argc + 1, sizeof(*argv));
+	if (!argv) {
+		snprintf(why, size, "out of memory");
+		return -ENOMEM;
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	memcpy(argv, prev->argv, prev->argc * sizeof(*argv));
+	argv[0] = self;
+	/* its messages are ours; its standard output (a --json document) is not */
+	r = kx_child_run(&(struct kx_child){ .path = self, .argv = argv, .cwd = prev->cwd,
+					     .env = env }, NULL, 0);
+	free(argv);
+	if (r == 0)
 		return 0;
+	if (r < 0) {
+		snprintf(why, size, "cannot repeat the recorded command: %s", strerror(-r));
+		return r;
+	}
 	snprintf(why, size, "repeating the recorded command (%s in %s) failed with status %d",
-		 prev->argv[1] ? prev->argv[1] : "", prev->cwd ? prev->cwd : "/",
-		 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		 prev->argv[1] ? prev->argv[1] : "", prev->cwd ? prev->cwd : "/", r);
 	return -EIO;
 }
 
@@ -217,7 +218,7 @@ static int restore_previous(const struct kexec_ctx *c, const struct kx_crash_rec
 		snprintf(why, size, "%s", e.msg);
 	} else {
 		/* the flags follow from the record, whatever its flags line says */
-		r = file_load(c, k.fd, i.fd, prev->cmdline, strlen(prev->cmdline) + 1,
+		r = file_load(k.fd, i.fd, prev->cmdline, strlen(prev->cmdline) + 1,
 			      KX_KEXEC_FILE_ON_CRASH | (prev->initrd ? 0 : KX_KEXEC_FILE_NO_INITRAMFS));
 		if (r < 0)
 			kexec_explain(-r, "kexec_file_load", true, false, c, NULL, why, size);
@@ -234,18 +235,19 @@ static char *absolute(const char *path)
 	return abs ? abs : strdup(path);
 }
 
-static void record_load(const struct kexec_ctx *c, const struct kexec_plan *p)
+static void record_load(const struct kexec_ctx *c, const struct kexec_plan *p,
+			const struct plan_step *step)
 {
 	struct kx_crash_record rec = {
-		.time = (long long)time(NULL), .flags = p->flags & ~(unsigned long)KX_KEXEC_FILE_DEBUG,
+		.time = (long long)time(NULL),
+		.flags = step->flags & ~(unsigned long)(p->kload ? 0 : KX_KEXEC_FILE_DEBUG),
+		.hotplug = step->hotplug,
 		.cmdline = p->cmdline, .argv = c->o->argv, .argc = (size_t)c->o->argc,
 	};
 	char cwd[PATH_MAX], text[640];
 	struct kx_err e;
 
-	snprintf(rec.syscall, sizeof(rec.syscall), "%s", p->syscall);
-	rec.hotplug = !strcmp(p->hotplug_mode, "kernel") ? KX_HOTPLUG_KERNEL
-		      : !strcmp(p->hotplug_mode, "fallback") ? KX_HOTPLUG_FALLBACK : KX_HOTPLUG_NONE;
+	snprintf(rec.syscall, sizeof(rec.syscall), "%s", plan_syscall_name(p->syscall));
 	rec.kernel = absolute(p->kernel.path);
 	rec.initrd = p->has_initrd ? absolute(p->initrd.path) : NULL;
 	if (!getcwd(cwd, sizeof(cwd)))
@@ -254,12 +256,12 @@ static void record_load(const struct kexec_ctx *c, const struct kexec_plan *p)
 	kx_err_clear(&e);
 	if (!rec.kernel || (p->has_initrd && !rec.initrd) ||
 	    kx_state_write(c->state_dir, &rec, &e) < 0)
-		kexec_warn("the crash kernel is loaded, but recording the load in %s failed (%s): "
+		kx_warn("the crash kernel is loaded, but recording the load in %s failed (%s): "
 			   "kexec-hotplug cannot re-register it and a failed later load cannot "
 			   "restore it; set KEXEC_STATE_DIR to a writable directory", c->state_dir,
 			   e.code ? kx_err_text(&e, text, sizeof(text)) : "out of memory");
 	else
-		kexec_debug(c, "recorded the load in %s/%s", c->state_dir, KX_STATE_RECORD);
+		kx_debug("recorded the load in %s/%s", c->state_dir, KX_STATE_RECORD);
 	free(rec.kernel);
 	free(rec.initrd);
 }
@@ -274,6 +276,8 @@ static void print_result_json(const struct kexec_ctx *c, const struct kexec_plan
 	plan_print_json(c, p, &j);
 	kx_json_object_begin(&j, "result");
 	kx_json_bool(&j, "loaded", res->err == 0);
+	if (p->crash && !res->err)
+		kx_json_string(&j, "hotplug", kx_hotplug_mode_name(res->hotplug));
 	if (res->err) {
 		kx_json_string(&j, "errno", kexec_errno_name(res->err, name, sizeof(name)));
 		kx_json_string(&j, "message", res->message);
@@ -299,7 +303,7 @@ static void after_failed_crash_load(const struct kexec_ctx *c, int before, bool 
 	}
 	if (after == 1) {
 		res->previous = PREV_KEPT;
-		fprintf(stderr, PROG ": the crash kernel loaded before is still loaded\n");
+		kx_error("the crash kernel loaded before is still loaded");
 		return;
 	}
 	if (!have_prev) {
@@ -313,20 +317,22 @@ static void after_failed_crash_load(const struct kexec_ctx *c, int before, bool 
 
 		res->previous = PREV_RESTORED;
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&t, &tm));
-		fprintf(stderr, PROG ": the kernel had dropped the crash kernel loaded before; it is "
-			"restored (%s, loaded %s)\n", prev->kernel, when);
+		kx_error("the kernel had dropped the crash kernel loaded before; it is "
+			"restored (%s, loaded %s)", prev->kernel, when);
 		return;
 	} else {
 		res->previous = PREV_LOST;
 	}
-	fprintf(stderr, PROG ": NOTHING IS LOADED NOW: the kernel dropped the crash kernel loaded "
+	kx_error("NOTHING IS LOADED NOW: the kernel dropped the crash kernel loaded "
 		"before and restoring it failed: %s; a panic now is not captured: fix the problem "
-		"above and load again\n", res->restore_error);
+		"above and load again", res->restore_error);
 }
 
-static int run_load(struct kexec_ctx *c, struct kexec_plan *p)
+static int run_load(struct kexec_ctx *c, const struct kexec_plan *p)
 {
 	const struct kexec_opts *o = c->o;
+	const struct kexec_plan *used = p;     /* p, or -a's kexec_load alternative */
+	const struct plan_step *step = NULL;
 	struct kx_crash_record prev = { 0 };
 	struct load_result res = { 0 };
 	bool have_prev = false;
@@ -339,63 +345,52 @@ static int run_load(struct kexec_ctx *c, struct kexec_plan *p)
 	if (p->crash) {
 		kx_err_clear(&e);
 		if (!restoring && kx_state_lock(c->state_dir, &lock_fd, &e) < 0)
-			kexec_warn("%s; loading without the lock", kx_err_text(&e, text, sizeof(text)));
+			kx_warn("%s; loading without the lock", kx_err_text(&e, text, sizeof(text)));
 		kx_err_clear(&e);
 		r = kx_state_read(c->state_dir, &prev, &e);
 		have_prev = r == 0;
 		if (r < 0 && r != -ENOENT)
-			kexec_warn("ignoring the saved load: %s", kx_err_text(&e, text, sizeof(text)));
+			kx_warn("ignoring the saved load: %s", kx_err_text(&e, text, sizeof(text)));
 		before = crash_loaded_now(c);
 	}
 
-	if (p->kload)
-		r = kload_hotplug(c, p);
-	else
-		r = file_load(c, p->kernel.fd, p->has_initrd ? p->initrd.fd : -1, p->cmdline,
-			      (unsigned long)p->cmdline_len, p->flags);
-	if (!p->kload && r == -EINVAL && (p->flags & KX_KEXEC_FILE_DEBUG)) {
-		/* a kernel that predates KEXEC_FILE_DEBUG refuses the flag before anything else */
-		kexec_debug(c, "EINVAL: retrying without KEXEC_FILE_DEBUG");
-		p->flags &= ~(unsigned long)KX_KEXEC_FILE_DEBUG;
-		r = file_load(c, p->kernel.fd, p->has_initrd ? p->initrd.fd : -1, p->cmdline,
-			      (unsigned long)p->cmdline_len, p->flags);
-	}
-	if (r < 0 && !p->kload && o->sysmode == SYSMODE_AUTO && is_fallback_errno(-r)) {
-		struct kx_err fe;
+	r = run_steps(p, &step);
+	if (r < 0 && !p->kload && o->sysmode == SYSMODE_AUTO && plan_falls_back(-r)) {
 		char name[32];
 
-		kx_err_clear(&fe);
-		fprintf(stderr, PROG ": kexec_file_load refused the %s (%s); falling back to "
-			"kexec_load\n", p->crash ? "crash kernel" : "kernel",
-			kexec_errno_name(-r, name, sizeof(name)));
-		if (plan_kload(c, p, &fe) < 0 || p->refused) {
-			fprintf(stderr, PROG ": kexec_load: %s\n", p->refused ? p->refusal.msg
-									: fe.msg);
+		kx_error("kexec_file_load refused the %s (%s); falling back to kexec_load",
+			 p->crash ? "crash kernel" : "kernel", kexec_errno_name(-r, name, sizeof(name)));
+		if (!p->alt) {
+			kx_error("kexec_load: %s", p->alt_error.msg);
 		} else {
+			used = p->alt;
+			for (size_t i = 0; i < used->nwarnings && !o->debug; i++)
+				kx_warn("%s", used->warnings[i]);
 			if (o->debug)
-				plan_print_text(c, p, stderr);
-			r = kload_hotplug(c, p);
+				plan_print_text(c, used, stderr);
+			r = run_steps(used, &step);
 		}
 	}
 	if (r == 0) {
+		res.hotplug = step->hotplug;
 		if (p->crash)
-			record_load(c, p);
+			record_load(c, used, step);
 	} else {
 		res.err = -r;
-		kexec_explain(-r, p->syscall, p->crash, false, c, p, res.message,
-			      sizeof(res.message));
-		fprintf(stderr, PROG ": loading the %s %s failed: %s\n",
-			p->crash ? "crash kernel" : "kernel", o->kernel, res.message);
+		kexec_explain(-r, plan_syscall_name(used->syscall), p->crash, false, c, used,
+			      res.message, sizeof(res.message));
+		kx_error("loading the %s %s failed: %s", p->crash ? "crash kernel" : "kernel",
+			 o->kernel, res.message);
 		if (p->crash && !restoring)
 			after_failed_crash_load(c, before, have_prev, &prev, &res);
 	}
 	if (o->json)
-		print_result_json(c, p, &res);
+		print_result_json(c, used, &res);
 	if (have_prev)
 		kx_crash_record_free(&prev);
 	if (lock_fd >= 0)
 		close(lock_fd);
-	return r == 0 ? EXIT_OK : EXIT_FAIL;
+	return r == 0 ? KX_EXIT_OK : KX_EXIT_FAIL;
 }
 
 int kexec_do_load(struct kexec_ctx *c)
@@ -429,17 +424,17 @@ int kexec_do_load(struct kexec_ctx *c)
 			plan_print_text(c, &p, stdout);
 		}
 		if (p.refused)
-			fprintf(stderr, PROG ": %s\n", p.refusal.msg);
-		status = p.refused ? EXIT_FAIL : EXIT_OK;
+			kx_error("%s", p.refusal.msg);
+		status = p.refused ? KX_EXIT_FAIL : KX_EXIT_OK;
 		plan_free(&p);
 		return status;
 	}
 	if (o->debug)
 		plan_print_text(c, &p, stderr);
 	for (size_t i = 0; i < p.nwarnings && !o->debug; i++)
-		kexec_warn("%s", p.warnings[i]);
+		kx_warn("%s", p.warnings[i]);
 	if (p.refused && !o->force) {
-		fprintf(stderr, PROG ": %s\n", p.refusal.msg);
+		kx_error("%s", p.refusal.msg);
 		if (o->json) {
 			struct kx_json j;
 
@@ -449,10 +444,10 @@ int kexec_do_load(struct kexec_ctx *c)
 			kx_json_object_end(&j);
 		}
 		plan_free(&p);
-		return EXIT_FAIL;
+		return KX_EXIT_FAIL;
 	}
 	if (p.refused)
-		kexec_warn("--force: loading although %s", p.refusal.msg);
+		kx_warn("--force: loading although %s", p.refusal.msg);
 	status = run_load(c, &p);
 	plan_free(&p);
 	return status;
@@ -476,34 +471,34 @@ int kexec_do_unload(struct kexec_ctx *c)
 		else
 			printf("would unload the %s kernel: kexec_file_load(-1, -1, 0, NULL, %#lx)\n",
 			       o->crash ? "crash" : "kexec", flags);
-		return EXIT_OK;
+		return KX_EXIT_OK;
 	}
 	if (o->crash) {
 		kx_err_clear(&e);
 		if (kx_state_lock(c->state_dir, &lock_fd, &e) < 0)
-			kexec_warn("%s; unloading without the lock", kx_err_text(&e, msg, sizeof(msg)));
+			kx_warn("%s; unloading without the lock", kx_err_text(&e, msg, sizeof(msg)));
 	}
 	if (o->sysmode == SYSMODE_KEXEC_LOAD) {
 		r = -ENOSYS;
 	} else {
-		kexec_debug(c, "kexec_file_load(-1, -1, 0, NULL, %#lx)%s", flags,
+		kx_debug("kexec_file_load(-1, -1, 0, NULL, %#lx)%s", flags,
 			    kx_syscall_fake() ? " [fake]" : "");
 		r = kx_sys_kexec_file_load(-1, -1, NULL, 0, flags);
 	}
-	if (r < 0 && o->sysmode != SYSMODE_FILE && is_fallback_errno(-r)) {
+	if (r < 0 && o->sysmode != SYSMODE_FILE && plan_falls_back(-r)) {
 		syscall = "kexec_load";
-		kexec_debug(c, "kexec_load(0, 0, NULL, %#lx)%s", kflags,
+		kx_debug("kexec_load(0, 0, NULL, %#lx)%s", kflags,
 			    kx_syscall_fake() ? " [fake]" : "");
 		r = kx_sys_kexec_load_unload(kflags);
 	}
 	if (r == 0 && o->crash) {
 		kx_err_clear(&e);
 		if (kx_state_remove(c->state_dir, &e) < 0)
-			kexec_warn("%s", kx_err_text(&e, msg, sizeof(msg)));
+			kx_warn("%s", kx_err_text(&e, msg, sizeof(msg)));
 	}
 	if (r < 0) {
 		kexec_explain(-r, syscall, o->crash, true, c, NULL, msg, sizeof(msg));
-		fprintf(stderr, PROG ": unloading the %s kernel failed: %s\n",
+		kx_error("unloading the %s kernel failed: %s",
 			o->crash ? "crash" : "kexec", msg);
 	}
 	if (o->json) {
@@ -519,7 +514,7 @@ int kexec_do_unload(struct kexec_ctx *c)
 	}
 	if (lock_fd >= 0)
 		close(lock_fd);
-	return r == 0 ? EXIT_OK : EXIT_FAIL;
+	return r == 0 ? KX_EXIT_OK : KX_EXIT_FAIL;
 }
 
 int kexec_do_exec(struct kexec_ctx *c)
@@ -528,25 +523,25 @@ int kexec_do_exec(struct kexec_ctx *c)
 	int r;
 
 	if (c->sys.kexec_loaded == 0) {
-		fprintf(stderr, PROG ": no kernel is loaded to execute (/sys/kernel/kexec_loaded is "
-			"0): load one with kexec -l first\n");
-		return EXIT_FAIL;
+		kx_error("no kernel is loaded to execute (/sys/kernel/kexec_loaded is "
+			"0): load one with kexec -l first");
+		return KX_EXIT_FAIL;
 	}
 	if (c->o->dry_run) {
 		printf("would reboot into the loaded kernel: reboot(LINUX_REBOOT_CMD_KEXEC), without "
 		       "shutting down services\n");
-		return EXIT_OK;
+		return KX_EXIT_OK;
 	}
 	sync();
-	kexec_debug(c, "reboot(LINUX_REBOOT_CMD_KEXEC)%s", kx_syscall_fake() ? " [fake]" : "");
+	kx_debug("reboot(LINUX_REBOOT_CMD_KEXEC)%s", kx_syscall_fake() ? " [fake]" : "");
 	r = kx_sys_reboot_kexec();
 	if (r == 0)
-		return EXIT_OK;         /* only the fake returns */
+		return KX_EXIT_OK;         /* only the fake returns */
 	if (r == -EINVAL)
 		snprintf(msg, sizeof(msg), "no kernel is loaded to execute (EINVAL): load one with "
 			 "kexec -l first");
 	else
 		kexec_explain(-r, "reboot", false, false, c, NULL, msg, sizeof(msg));
-	fprintf(stderr, PROG ": executing the loaded kernel failed: %s\n", msg);
-	return EXIT_FAIL;
+	kx_error("executing the loaded kernel failed: %s", msg);
+	return KX_EXIT_FAIL;
 }

@@ -6,8 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "devdump.h"
 #include "kexec.h"
 #include "plan.h"
@@ -90,43 +93,6 @@ static void usage(FILE *fp)
 	      "-S: 1 loaded, 0 not loaded.  See kexec(8).\n", fp);
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
-	return -EXIT_USAGE;
-}
-
-void kexec_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": warning: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void kexec_debug(const struct kexec_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!c->o->debug)
-		return;
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 enum {
 	OPT_INITRD = 256, OPT_APPEND, OPT_REUSE_CMDLINE, OPT_PRINT_CKR, OPT_DRY_RUN, OPT_JSON,
 	OPT_ELFCOREHDR_OUT, OPT_SYSROOT, OPT_FORCE, OPT_HOTPLUG, OPT_NO_HOTPLUG, OPT_ESTIMATE, OPT_DD_BUDGET, OPT_DD_CONF,
@@ -138,14 +104,102 @@ struct seen {
 	bool l, p, u, e, S, ckr, est;
 	char sysmode;                   /* 's', 'c', 'a' or 0 */
 	const char *load_only;          /* the first load-only option given, for messages */
+	int given[32];                  /* the options that have a rule below, in the order given */
+	unsigned ngiven;
 };
+
+/*
+ * Where each option applies, and the sentence when it does not (%s: the option): the actions
+ * it goes with, and within a load whether it needs -p (a crash load) or -c (kexec_load).  An
+ * option is one row here, not an `if` in decide().
+ */
+#define ON(a) (1u << (a))
+#define ALL_ACTIONS (ON(ACT_LOAD) | ON(ACT_UNLOAD) | ON(ACT_EXEC) | ON(ACT_STATUS) | \
+		     ON(ACT_PRINT_CKR) | ON(ACT_ESTIMATE))
+static const char load_only[] = "%s only applies to loading (-l, -p)";
+static const char no_elfcorehdr[] = "%s applies to -p only: only a crash load has an elfcorehdr";
+static const char own_dtb[] = "%s needs -c: with kexec_file_load the kernel edits its own "
+			      "device tree";
+#define RULE(id_, name_, actions_, not_here_, ...) \
+	{ .id = (id_), .name = (name_), .actions = (actions_), .not_here = (not_here_), __VA_ARGS__ }
+static const struct opt_rule {
+	int id;                         /* the option's getopt value */
+	const char *name;
+	unsigned actions;
+	const char *not_here;
+	bool needs_crash;
+	const char *not_crash;
+	bool needs_kload;
+	const char *not_kload;
+} opt_rules[] = {
+	RULE(OPT_INITRD, "--initrd", ON(ACT_LOAD), load_only),
+	RULE(OPT_APPEND, "--append", ON(ACT_LOAD), load_only),
+	RULE(OPT_REUSE_CMDLINE, "--reuse-cmdline", ON(ACT_LOAD), load_only),
+	RULE('t', "--type", ON(ACT_LOAD), load_only),
+	RULE('i', "--no-checks", ON(ACT_LOAD), load_only),
+	RULE(OPT_FORCE, "--force", ON(ACT_LOAD), load_only),
+	RULE(OPT_HOTPLUG, "--hotplug", ON(ACT_LOAD), load_only, .needs_crash = true,
+	     .not_crash = no_elfcorehdr),
+	RULE(OPT_NO_HOTPLUG, "--no-hotplug", ON(ACT_LOAD), load_only, .needs_crash = true,
+	     .not_crash = no_elfcorehdr),
+	RULE(OPT_ELFCOREHDR_OUT, "--elfcorehdr-out", ON(ACT_LOAD), load_only, .needs_crash = true,
+	     .not_crash = "%s needs -p: only a crash load has an elfcorehdr"),
+	RULE(OPT_DTB, "--dtb", ON(ACT_LOAD), load_only, .needs_kload = true, .not_kload = own_dtb),
+	RULE(OPT_DTB_OUT, "--dtb-out", ON(ACT_LOAD), load_only, .needs_kload = true,
+	     .not_kload = own_dtb),
+	RULE('s', "-s", ON(ACT_LOAD) | ON(ACT_UNLOAD), "%s only applies to loading and unloading"),
+	RULE('c', "-c", ON(ACT_LOAD) | ON(ACT_UNLOAD), "%s only applies to loading and unloading"),
+	RULE('a', "-a", ON(ACT_LOAD) | ON(ACT_UNLOAD), "%s only applies to loading and unloading"),
+	RULE(OPT_DRY_RUN, "--dry-run", ON(ACT_LOAD) | ON(ACT_UNLOAD) | ON(ACT_EXEC),
+	     "%s only applies to -l, -p, -u and -e"),
+	RULE(OPT_JSON, "--json", ALL_ACTIONS & ~ON(ACT_EXEC), "%s does not apply to -e"),
+	RULE(OPT_DD_BUDGET, "--device-dump-budget", ON(ACT_LOAD) | ON(ACT_ESTIMATE),
+	     "%s only applies to -p and --estimate", .needs_crash = true,
+	     .not_crash = "%s only applies to -p and --estimate"),
+};
+
+static const struct opt_rule *rule_of(int id)
+{
+	for (size_t i = 0; i < sizeof(opt_rules) / sizeof(opt_rules[0]); i++)
+		if (opt_rules[i].id == id)
+			return &opt_rules[i];
+	return NULL;
+}
+
+static void note_given(struct seen *s, int id)
+{
+	for (unsigned i = 0; i < s->ngiven; i++)
+		if (s->given[i] == id)
+			return;
+	if (rule_of(id) && s->ngiven < sizeof(s->given) / sizeof(s->given[0]))
+		s->given[s->ngiven++] = id;
+}
+
+/* Every option given against its row, in the order given: the first that does not apply. */
+static int check_rules(const struct seen *s, const struct kexec_opts *o)
+{
+	for (unsigned i = 0; i < s->ngiven; i++) {
+		const struct opt_rule *r = rule_of(s->given[i]);
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		if (!(r->actions & ON(o->action)))
+			return kx_usage_error(r->not_here, r->name);
+		if (o->action == ACT_LOAD && r->needs_crash && !o->crash)
+			return kx_usage_error(r->not_crash, r->name);
+		if (o->action == ACT_LOAD && r->needs_kload && s->sysmode != 'c')
+			return kx_usage_error(r->not_kload, r->name);
+#pragma GCC diagnostic pop
+	}
+	return KX_CLI_CONTINUE;
+}
 
 static int set_sysmode(struct seen *s, char mode)
 {
 	if (s->sysmode && s->sysmode != mode)
-		return usage_error("-%c and -%c are mutually exclusive", s->sysmode, mode);
+		return kx_usage_error("-%c and -%c are mutually exclusive", s->sysmode, mode);
 	s->sysmode = mode;
-	return 0;
+	return KX_CLI_CONTINUE;
 }
 
 /* Turn what was seen into one action; the order of the options never matters. */
@@ -153,6 +207,7 @@ static int decide(const struct seen *s, struct kexec_opts *o)
 {
 	const char *acts[5];
 	unsigned n = 0;
+	int r;
 
 	if (s->u)
 		acts[n++] = "-u";
@@ -165,9 +220,9 @@ static int decide(const struct seen *s, struct kexec_opts *o)
 	if (s->est)
 		acts[n++] = "--estimate";
 	if (n > 1)
-		return usage_error("%s and %s are mutually exclusive", acts[0], acts[1]);
+		return kx_usage_error("%s and %s are mutually exclusive", acts[0], acts[1]);
 	if (s->l && s->p)
-		return usage_error("-l and -p are mutually exclusive: load a kernel to boot into "
+		return kx_usage_error("-l and -p are mutually exclusive: load a kernel to boot into "
 				   "(-l) or a crash kernel (-p)");
 	if (s->u)
 		o->action = ACT_UNLOAD;
@@ -182,65 +237,50 @@ static int decide(const struct seen *s, struct kexec_opts *o)
 	else if (s->l || s->p)
 		o->action = ACT_LOAD;
 	else
-		return usage_error("nothing to do: give -l or -p with a KERNEL, or -u, -e, -S or "
+		return kx_usage_error("nothing to do: give -l or -p with a KERNEL, or -u, -e, -S or "
 				   "--print-ckr-size");
 	/* -S asks about the crash kernel unless -l says otherwise (kexec-tools) */
 	o->crash = s->p || (o->action == ACT_STATUS && !s->l) || o->action == ACT_ESTIMATE;
 
 	if (o->fadump) {
 		if (o->action != ACT_LOAD && o->action != ACT_UNLOAD && o->action != ACT_STATUS)
-			return usage_error("--fadump applies to -p (register), -u -p (unregister) "
+			return kx_usage_error("--fadump applies to -p (register), -u -p (unregister) "
 					   "and -S");
 		if (s->l)
-			return usage_error("--fadump is a crash dump mechanism: -l does not apply");
+			return kx_usage_error("--fadump is a crash dump mechanism: -l does not apply");
 		if (o->action == ACT_LOAD && s->load_only && strcmp(s->load_only, "--append"))
-			return usage_error("%s does not apply to --fadump: the firmware boots this "
+			return kx_usage_error("%s does not apply to --fadump: the firmware boots this "
 					   "kernel again to capture, only --append adds to its "
 					   "command line", s->load_only);
 		if (s->sysmode || o->dd_spec || o->elfcorehdr_out)
-			return usage_error("%s does not apply to --fadump: nothing is loaded",
+			return kx_usage_error("%s does not apply to --fadump: nothing is loaded",
 					   s->sysmode == 's' ? "-s" : s->sysmode == 'c' ? "-c" :
 					   s->sysmode == 'a' ? "-a" : o->dd_spec ?
 					   "--device-dump-budget" : "--elfcorehdr-out");
 		o->crash = true;
-		return 0;
+		return KX_CLI_CONTINUE;
 	}
 	if (o->action == ACT_ESTIMATE) {
 		if (s->l || s->p)
-			return usage_error("--estimate takes no -l or -p: it estimates a crash load");
+			return kx_usage_error("--estimate takes no -l or -p: it estimates a crash load");
 		if (o->dry_run || o->elfcorehdr_out || o->force)
-			return usage_error("--estimate loads nothing: %s does not apply",
+			return kx_usage_error("--estimate loads nothing: %s does not apply",
 					   o->dry_run ? "--dry-run" : o->force ? "--force"
 					   : "--elfcorehdr-out");
 		o->sysmode = SYSMODE_AUTO;
-		return 0;
+		return KX_CLI_CONTINUE;
 	}
-	if (o->dd_spec && !(o->action == ACT_LOAD && o->crash))
-		return usage_error("--device-dump-budget only applies to -p and --estimate");
 	if (o->action == ACT_EXEC && (s->p || s->l))
-		return usage_error("-e reboots into the kernel loaded earlier with -l (a crash "
-				   "kernel runs only on a panic): load and execute in two steps");
+		return kx_usage_error("-e reboots into the kernel loaded earlier with -l (a crash "
+				      "kernel runs only on a panic): load and execute in two steps");
 	if (o->action == ACT_PRINT_CKR && (s->p || s->l))
-		return usage_error("--print-ckr-size takes no -l or -p");
-	if (o->action != ACT_LOAD && s->load_only)
-		return usage_error("%s only applies to loading (-l, -p)", s->load_only);
-	if (o->action != ACT_LOAD && o->action != ACT_UNLOAD && s->sysmode)
-		return usage_error("-%c only applies to loading and unloading", s->sysmode);
-	if ((o->action == ACT_STATUS || o->action == ACT_PRINT_CKR) && o->dry_run)
-		return usage_error("--dry-run only applies to -l, -p, -u and -e");
-	if (o->action == ACT_EXEC && o->json)
-		return usage_error("--json does not apply to -e");
-	if (o->hotplug >= 0 && !o->crash)
-		return usage_error("--%s applies to -p only: only a crash load has an elfcorehdr",
-				   o->hotplug ? "hotplug" : "no-hotplug");
-	if (o->elfcorehdr_out && !o->crash)
-		return usage_error("--elfcorehdr-out needs -p: only a crash load has an elfcorehdr");
-	if ((o->dtb || o->dtb_out) && s->sysmode != 'c')
-		return usage_error("%s needs -c: with kexec_file_load the kernel edits its own "
-				   "device tree", o->dtb ? "--dtb" : "--dtb-out");
+		return kx_usage_error("--print-ckr-size takes no -l or -p");
+	r = check_rules(s, o);
+	if (r != KX_CLI_CONTINUE)
+		return r;
 	o->sysmode = s->sysmode == 's' ? SYSMODE_FILE : s->sysmode == 'c' ? SYSMODE_KEXEC_LOAD
 									  : SYSMODE_AUTO;
-	return 0;
+	return KX_CLI_CONTINUE;
 }
 
 static int parse_args(int argc, char **argv, struct kexec_opts *o)
@@ -286,11 +326,12 @@ static int parse_args(int argc, char **argv, struct kexec_opts *o)
 
 	/* getopt_long permutes argv: the state record wants the command as it was given */
 	if (argc > KX_STATE_MAX_ARGS)
-		return usage_error("more than %d arguments", KX_STATE_MAX_ARGS);
+		return kx_usage_error("more than %d arguments", KX_STATE_MAX_ARGS);
 	memcpy(orig, argv, (size_t)argc * sizeof(*argv));
 	*o = (struct kexec_opts){ .argc = argc, .argv = orig, .hotplug = -1 };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":lpueSt:scaidhvV", longopts, NULL)) != -1) {
+		note_given(&s, c);
 		switch (c) {
 		case 'l': s.l = true; break;
 		case 'p': s.p = true; break;
@@ -300,14 +341,14 @@ static int parse_args(int argc, char **argv, struct kexec_opts *o)
 		case OPT_PRINT_CKR: s.ckr = true; break;
 		case OPT_INITRD:
 			if (o->initrd && strcmp(o->initrd, optarg))
-				return usage_error("--initrd given twice ('%s' and '%s')", o->initrd,
+				return kx_usage_error("--initrd given twice ('%s' and '%s')", o->initrd,
 						   optarg);
 			o->initrd = optarg;
 			s.load_only = s.load_only ? s.load_only : "--initrd";
 			break;
 		case OPT_APPEND:
 			if (o->nappends == KEXEC_MAX_APPENDS)
-				return usage_error("more than %d --append options",
+				return kx_usage_error("more than %d --append options",
 						   KEXEC_MAX_APPENDS);
 			o->appends[o->nappends++] = optarg;
 			s.load_only = s.load_only ? s.load_only : "--append";
@@ -324,7 +365,7 @@ static int parse_args(int argc, char **argv, struct kexec_opts *o)
 		case 'c':
 		case 'a':
 			r = set_sysmode(&s, (char)c);
-			if (r < 0)
+			if (r != KX_CLI_CONTINUE)
 				return r;
 			break;
 		case 'i':
@@ -338,7 +379,7 @@ static int parse_args(int argc, char **argv, struct kexec_opts *o)
 		case OPT_HOTPLUG:
 		case OPT_NO_HOTPLUG:
 			if (o->hotplug >= 0 && o->hotplug != (c == OPT_HOTPLUG))
-				return usage_error("--hotplug and --no-hotplug are mutually exclusive");
+				return kx_usage_error("--hotplug and --no-hotplug are mutually exclusive");
 			o->hotplug = c == OPT_HOTPLUG;
 			s.load_only = s.load_only ? s.load_only
 						  : c == OPT_HOTPLUG ? "--hotplug" : "--no-hotplug";
@@ -347,14 +388,14 @@ static int parse_args(int argc, char **argv, struct kexec_opts *o)
 		case OPT_JSON: o->json = true; break;
 		case OPT_ELFCOREHDR_OUT:
 			if (!*optarg)
-				return usage_error("--elfcorehdr-out needs a file name");
+				return kx_usage_error("--elfcorehdr-out needs a file name");
 			o->elfcorehdr_out = optarg;
 			s.load_only = s.load_only ? s.load_only : "--elfcorehdr-out";
 			break;
 		case OPT_DTB:
 		case OPT_DTB_OUT:
 			if (!*optarg)
-				return usage_error("--%s needs a file name",
+				return kx_usage_error("--%s needs a file name",
 						   c == OPT_DTB ? "dtb" : "dtb-out");
 			*(c == OPT_DTB ? &o->dtb : &o->dtb_out) = optarg;
 			s.load_only = s.load_only ? s.load_only
@@ -368,38 +409,61 @@ static int parse_args(int argc, char **argv, struct kexec_opts *o)
 
 			kx_err_clear(&e);
 			if (kx_dd_spec_parse(optarg, &spec, &e) < 0)
-				return usage_error("%s", e.msg);
+				return kx_usage_error("%s", e.msg);
 			kx_dd_spec_free(&spec);
 			o->dd_spec = optarg;
 			break;
 		}
 		case OPT_DD_CONF:
 			if (!*optarg)
-				return usage_error("--device-dump-conf needs a file name");
+				return kx_usage_error("--device-dump-conf needs a file name");
 			o->dd_conf = optarg;
 			break;
 		case OPT_FADUMP: o->fadump = true; break;
 		case 'd': o->debug = true; break;
-		case 'h': usage(stdout); return 1;
+		case 'h': usage(stdout); return KX_EXIT_OK;
 		case 'v':
-		case 'V': printf(PROG " from " PACKAGE_NAME " " PACKAGE_VERSION "\n"); return 1;
-		case ':': return usage_error("option '%s' needs an argument", argv[optind - 1]);
-		default: return usage_error("unrecognized option '%s'", argv[optind - 1]);
+		case 'V': printf(PROG " from " PACKAGE_NAME " " PACKAGE_VERSION "\n"); return KX_EXIT_OK;
+		case ':': return kx_usage_error("option '%s' needs an argument", argv[optind - 1]);
+		default: return kx_usage_error("unrecognized option '%s'", argv[optind - 1]);
 		}
 	}
 	r = decide(&s, o);
-	if (r < 0)
+	if (r != KX_CLI_CONTINUE)
 		return r;
 	if (o->fadump && optind < argc)
-		return usage_error("--fadump loads no KERNEL ('%s'): the firmware boots this kernel "
+		return kx_usage_error("--fadump loads no KERNEL ('%s'): the firmware boots this kernel "
 				   "again to capture the dump", argv[optind]);
 	if (optind < argc && (o->action == ACT_LOAD || o->action == ACT_ESTIMATE))
 		o->kernel = argv[optind++];
 	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
+		return kx_usage_error("unexpected argument '%s'", argv[optind]);
 	if (o->action == ACT_LOAD && !o->kernel && !o->fadump)
-		return usage_error("-%c needs the KERNEL to load", o->crash ? 'p' : 'l');
-	return 0;
+		return kx_usage_error("-%c needs the KERNEL to load", o->crash ? 'p' : 'l');
+	return KX_CLI_CONTINUE;
+}
+
+/*
+ * A --sysroot tree without proc/sys/kernel/arch (an admin's copy of /proc and /sys often lacks
+ * it): the arch is the one whose image KERNEL is.
+ */
+static const struct kx_arch_ops *arch_from_image(const char *path)
+{
+	const struct kx_arch_ops *a = NULL;
+	unsigned char *head = malloc(KX_FILE_HEAD);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	ssize_t n;
+
+	if (head && fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (n = pread(fd, head, KX_FILE_HEAD, 0)) > 0)
+		a = kx_arch_for_image(&(struct kx_file){ .path = path, .fd = fd,
+							 .size = (uint64_t)st.st_size, .head = head,
+							 .head_len = (size_t)n });
+	if (fd >= 0)
+		close(fd);
+	free(head);
+	return a;
 }
 
 int main(int argc, char **argv)
@@ -408,29 +472,44 @@ int main(int argc, char **argv)
 	struct kexec_ctx c = { .o = &o };
 	int r;
 
+	kx_cli_init(PROG);
 	r = parse_args(argc, argv, &o);
-	if (r > 0)
-		return EXIT_OK;
-	if (r < 0)
-		return -r;
+	if (r != KX_CLI_CONTINUE)
+		return r;
+	kx_log_set_debug(o.debug);
 
 	r = kx_sysroot_init(&c.sysroot, o.sysroot);
 	if (r < 0) {
-		fprintf(stderr, PROG ": --sysroot=%s: %s\n", o.sysroot, strerror(-r));
-		return EXIT_USAGE;
+		kx_error("--sysroot=%s: %s", o.sysroot, strerror(-r));
+		return KX_EXIT_USAGE;
 	}
 	kx_syscall_init(&c.sysroot);
 	/* another machine's /proc and /sys cannot guide a load into this kernel */
 	if (c.sysroot.root[0] && !o.dry_run && !kx_syscall_fake() &&
 	    (o.action == ACT_LOAD || o.action == ACT_UNLOAD || o.action == ACT_EXEC)) {
-		usage_error("--sysroot describes another machine: with -l, -p, -u and -e it needs "
+		kx_usage_error("--sysroot describes another machine: with -l, -p, -u and -e it needs "
 			    "--dry-run");
-		return EXIT_USAGE;
+		return KX_EXIT_USAGE;
 	}
 	kx_kexec_sys_read(&c.sysroot, &c.sys);
 	c.arch = kx_arch_find(c.sys.arch);
+	if (!c.arch && !c.sys.arch[0] && c.sysroot.root[0] && o.kernel && !o.fadump &&
+	    (o.action == ACT_LOAD || o.action == ACT_ESTIMATE)) {
+		c.arch = arch_from_image(o.kernel);
+		if (!c.arch) {
+			kx_error("--sysroot=%s has no proc/sys/kernel/arch, and %s is not a kernel "
+				 "image that tells its architecture (this kexec loads %s; an s390x "
+				 "image tells none): write the machine's arch (uname -m) to "
+				 "%s/proc/sys/kernel/arch", o.sysroot, o.kernel, kx_arch_names(),
+				 o.sysroot);
+			return KX_EXIT_FAIL;
+		}
+		snprintf(c.sys.arch, sizeof(c.sys.arch), "%s", c.arch->machines[0]);
+		kx_warn("--sysroot=%s has no proc/sys/kernel/arch: %s, the architecture of %s",
+			o.sysroot, c.arch->name, o.kernel);
+	}
 	c.state_dir = kx_state_dir();
-	kexec_debug(&c, "kernel %s, arch %s, state dir %s%s", c.sys.osrelease[0] ?
+	kx_debug("kernel %s, arch %s, state dir %s%s", c.sys.osrelease[0] ?
 		    c.sys.osrelease : "?", c.sys.arch[0] ? c.sys.arch : "?", c.state_dir,
 		    kx_syscall_fake() ? ", syscalls faked (KEXEC_EXT_FAKE_SYSCALL)" : "");
 
@@ -448,9 +527,9 @@ int main(int argc, char **argv)
 	}
 	if ((o.action == ACT_LOAD || o.action == ACT_ESTIMATE) && !o.fadump) {
 		if (!c.arch) {
-			fprintf(stderr, PROG ": loading on %s is not supported (this kexec loads on %s)\n",
+			kx_error("loading on %s is not supported (this kexec loads on %s)",
 				c.sys.arch[0] ? c.sys.arch : "this architecture", kx_arch_names());
-			return EXIT_FAIL;
+			return KX_EXIT_FAIL;
 		}
 		if (o.type) {
 			bool known = false;
@@ -458,9 +537,9 @@ int main(int argc, char **argv)
 			for (const char *const *t = c.arch->image_types; *t; t++)
 				known = known || !strcmp(*t, o.type);
 			if (!known) {
-				usage_error("unknown image type '%s' (%s: %s)", o.type, c.arch->name,
+				kx_usage_error("unknown image type '%s' (%s: %s)", o.type, c.arch->name,
 					    c.arch->image_types[0]);
-				return EXIT_USAGE;
+				return KX_EXIT_USAGE;
 			}
 		}
 	}
@@ -472,11 +551,11 @@ int main(int argc, char **argv)
 	case ACT_STATUS: r = o.fadump ? kexec_fadump_status(&c) : kexec_do_status(&c); break;
 	case ACT_PRINT_CKR: r = kexec_do_print_ckr(&c); break;
 	case ACT_ESTIMATE: r = kexec_do_estimate(&c); break;
-	default: r = EXIT_FAIL; break;
+	default: r = KX_EXIT_FAIL; break;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, PROG ": write error on standard output\n");
-		return EXIT_FAIL;
+		kx_error("write error on standard output");
+		return KX_EXIT_FAIL;
 	}
 	return r;
 }

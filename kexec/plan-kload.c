@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * kexec_load plans (-c, and -a after kexec_file_load refused): the files mapped, the elfcorehdr
- * built here, the crash hotplug mode decided, and the segments laid out and filled by the arch.
+ * kexec_load plans (-c, and -a's alternative to kexec_file_load): the files mapped, the
+ * elfcorehdr built here, the crash hotplug mode and its fallback step, and the segments laid out
+ * and filled by the arch.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,22 +18,6 @@
 
 #define PAGE 4096u
 
-static int map_file(const struct plan_file *f, const char *what, void **ret, struct kx_err *err)
-{
-	void *m;
-
-	if (f->size == 0)
-		return kx_err_set(err, -EINVAL, "the %s %s is empty", what, f->path);
-	if (f->size > SIZE_MAX)
-		return kx_err_set(err, -EFBIG, "the %s %s is too large to map", what, f->path);
-	m = mmap(NULL, (size_t)f->size, PROT_READ, MAP_PRIVATE, f->fd, 0);
-	if (m == MAP_FAILED)
-		return kx_err_set(err, -errno, "cannot map the %s %s: %s", what, f->path,
-				  strerror(errno));
-	*ret = m;
-	return 0;
-}
-
 /* --dtb=FILE, read whole: the arch edits a copy. */
 static int read_dtb(const char *path, void **ret, uint64_t *ret_size, struct kx_err *err)
 {
@@ -42,7 +27,7 @@ static int read_dtb(const char *path, void **ret, uint64_t *ret_size, struct kx_
 
 	if (r < 0)
 		return r;
-	r = map_file(&f, "device tree", &m, err);
+	r = plan_map_file(&f, "device tree", &m, err);
 	if (r == 0) {
 		*ret = malloc((size_t)f.size);
 		if (*ret) {
@@ -93,16 +78,35 @@ int plan_kload(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 		return kx_err_set(err, -ENOTSUP, "kexec_load (-c) is not supported on %s in this "
 				  "version: use -s (kexec_file_load)", c->arch->name);
 	p->kload = true;
-	p->syscall = "kexec_load";
+	p->syscall = PLAN_KEXEC_LOAD;
+	p->hotplug_mode = KX_HOTPLUG_NONE;
+	if (p->crash) {
+		r = plan_hotplug_mode(c, PLAN_KEXEC_LOAD, &p->hotplug_mode, err);
+		if (r < 0)
+			return r;
+	}
 	p->flags = (p->crash ? KX_KEXEC_ON_CRASH : 0) | c->arch->kexec_arch;
-	/* crash hotplug (plan.c decided): the kernel rewrites the elfcorehdr segment on memory
-	 * and CPU events when the load carries the flag */
-	if (p->hotplug)
+	/* crash hotplug: the kernel rewrites the elfcorehdr segment on memory and CPU events when
+	 * the load carries the flag; a kernel that does not know the flag refuses it with EINVAL
+	 * before it touches the loaded image: then load without it, and kexec-hotplug reloads */
+	if (plan_hotplug(p)) {
 		p->flags |= c->arch->hotplug_flag;
+		p->steps[p->nsteps++] = (struct plan_step){ .flags = p->flags,
+							    .hotplug = KX_HOTPLUG_KERNEL };
+		p->steps[p->nsteps++] = (struct plan_step){
+			.flags = p->flags & ~(unsigned long)c->arch->hotplug_flag,
+			.hotplug = KX_HOTPLUG_FALLBACK, .after = PLAN_AFTER_EINVAL,
+			.warning = "the kernel refused the crash hotplug flag (EINVAL); loaded "
+				   "without it: kexec-hotplug reloads the crash kernel on hotplug "
+				   "events" };
+	} else {
+		p->steps[p->nsteps++] = (struct plan_step){ .flags = p->flags,
+							    .hotplug = KX_HOTPLUG_NONE };
+	}
 
-	r = map_file(&p->kernel, "kernel", &p->kernel_map, err);
+	r = plan_map_file(&p->kernel, "kernel", &p->kernel_map, err);
 	if (r == 0 && p->has_initrd)
-		r = map_file(&p->initrd, "initrd", &p->initrd_map, err);
+		r = plan_map_file(&p->initrd, "initrd", &p->initrd_map, err);
 	if (r == 0 && c->o->dtb)
 		r = read_dtb(c->o->dtb, &dtb, &dtb_size, err);
 	if (r < 0)
@@ -111,34 +115,30 @@ int plan_kload(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 	if (p->crash) {
 		size_t phnum;
 
+		if (!p->inputs_read && p->shared)
+			p->own_inputs = true;
 		plan_read_elfcorehdr_inputs(c, p);
-		/* -a falling back: the file load's "kernel maintains it" needs the kexec_load size */
-		if (!c->sys.has_elfcorehdr_size || !c->sys.elfcorehdr_size) {
-			p->flags &= ~(unsigned long)c->arch->hotplug_flag;
-			p->hotplug = false;
-			p->hotplug_mode = "none";
-		}
-
 		main_range = kx_crashmem_main(&p->mem);
-		if (!main_range)
-			return kx_err_set(err, -ENOSPC, "no memory is reserved for a crash kernel: "
-					  "/proc/iomem has no \"Crash kernel\" range; add "
-					  "crashkernel=256M to the kernel command line and reboot");
+		if (!main_range) {
+			free(dtb);
+			plan_refuse_unreserved(c, p);
+			return 0;
+		}
 		r = plan_build_elfcorehdr(c, p, &p->ehdr_buf, &p->ehdr_buf_size, err);
 		if (r < 0)
 			return r;
 		phnum = p->ncpus + 1 + (p->has_text ? 1 : 0) + p->mem.dump.n;
 		p->ehdr_phnum = phnum;
 		p->ehdr_size = p->ehdr_buf_size;
-		if (p->hotplug) {
+		if (plan_hotplug(p)) {
 			/* the kernel's maximum plus the ELF header, never less than ours */
 			p->ehdr_memsz = (64 + c->sys.elfcorehdr_size + PAGE - 1) & ~(uint64_t)(PAGE - 1);
 			if (p->ehdr_memsz < p->ehdr_buf_size)
 				p->ehdr_memsz = p->ehdr_buf_size;
-			p->ehdr_memsz_source = "crash_elfcorehdr_size";
+			p->ehdr_memsz_from = PLAN_EHDR_KERNEL_MAX;
 		} else {
 			p->ehdr_memsz = p->ehdr_buf_size;
-			p->ehdr_memsz_source = "built";
+			p->ehdr_memsz_from = PLAN_EHDR_BUILT;
 		}
 	}
 
@@ -150,7 +150,7 @@ int plan_kload(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 		.window_start = main_range ? main_range->start : 1,
 		.window_end = main_range ? main_range->end : 0, .mem = p->crash ? &p->mem : NULL,
 		.elfcorehdr = p->ehdr_buf, .elfcorehdr_size = p->ehdr_buf_size,
-		.elfcorehdr_memsz = p->ehdr_memsz, .elfcorehdr_no_digest = p->hotplug,
+		.elfcorehdr_memsz = p->ehdr_memsz, .elfcorehdr_no_digest = plan_hotplug(p),
 		.verify = !c->o->no_checks, .sysroot = &c->sysroot,
 		.dtb = dtb, .dtb_size = dtb_size, .dtb_name = c->o->dtb,
 	};
@@ -178,7 +178,7 @@ int plan_kload(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 		return r;
 	/* the kernel finds the header to rewrite on hotplug by its ELF magic: no other segment may
 	 * start with it (kernel/crash_core.c, the kexec_load path of crash hotplug) */
-	for (size_t i = 0; p->hotplug && i < p->segs.n; i++) {
+	for (size_t i = 0; plan_hotplug(p) && i < p->segs.n; i++) {
 		const struct kx_segment *g = &p->segs.seg[i];
 
 		if (strcmp(g->name, "elfcorehdr") && g->buf && g->bufsz >= 4 &&

@@ -88,7 +88,7 @@ static void print_kload(FILE *fp, const struct kexec_plan *p)
 		fprintf(fp, "purgatory     none: the plan cannot be loaded\n");
 	else if (p->kl.digest_regions)
 		fprintf(fp, "purgatory     checks the SHA-256 of %zu segments%s\n",
-			p->kl.digest_regions, p->hotplug ? " (not the elfcorehdr: the kernel "
+			p->kl.digest_regions, plan_hotplug(p) ? " (not the elfcorehdr: the kernel "
 			"rewrites it)" : "");
 	else
 		fprintf(fp, "purgatory     checks nothing (-i)\n");
@@ -164,7 +164,7 @@ static void print_crash(FILE *fp, const struct kexec_ctx *c, const struct kexec_
 		p->kload ? p->ncpus : (size_t)p->ncpus_possible,
 		p->has_vmcoreinfo ? "VMCOREINFO, " : "", p->has_text ? "kernel text, " : "",
 		p->mem.dump.n, sz(p->ehdr_size, b, sizeof(b)));
-	if (!strcmp(p->ehdr_memsz_source, "crash_elfcorehdr_size"))
+	if (p->ehdr_memsz_from == PLAN_EHDR_KERNEL_MAX)
 		fprintf(fp, "; %s reserved for crash hotplug updates\n",
 			sz(p->ehdr_memsz, b2, sizeof(b2)));
 	else
@@ -190,10 +190,10 @@ void plan_print_text(const struct kexec_ctx *c, const struct kexec_plan *p, FILE
 
 	fprintf(fp, "%s plan%s\n", p->crash ? "crash kernel load" : "kernel load",
 		c->o->dry_run ? " (dry run: nothing is loaded)" : "");
-	fprintf(fp, "syscall       %s, flags %#lx (%s)\n", p->syscall, p->flags,
+	fprintf(fp, "syscall       %s, flags %#lx (%s)\n", plan_syscall_name(p->syscall), p->flags,
 		plan_flag_names(p->flags, p->kload, fl, sizeof(fl)));
 	if (p->crash)
-		fprintf(fp, "hotplug       %s\n", !strcmp(p->hotplug_mode, "kernel")
+		fprintf(fp, "hotplug       %s\n", plan_hotplug(p)
 			? "the kernel keeps the elfcorehdr updated on memory and CPU hotplug"
 			: "kexec-hotplug's udev rule reloads on memory and CPU hotplug");
 	fprintf(fp, "kernel        %s: %s, %s%s%s%s\n", p->kernel.path, p->image.type,
@@ -236,11 +236,11 @@ void plan_print_json(const struct kexec_ctx *c, const struct kexec_plan *p, stru
 	kx_json_string(j, "image", p->crash ? "crash" : "normal");
 	kx_json_string(j, "arch", c->arch->name);
 	kx_json_string(j, "kernel_release", c->sys.osrelease[0] ? c->sys.osrelease : NULL);
-	kx_json_string(j, "syscall", p->syscall);
+	kx_json_string(j, "syscall", plan_syscall_name(p->syscall));
 	kx_json_u64(j, "flags", p->flags);
 	kx_json_string(j, "flag_names", plan_flag_names(p->flags, p->kload, fl, sizeof(fl)));
 	if (p->crash)
-		kx_json_string(j, "hotplug", p->hotplug_mode);
+		kx_json_string(j, "hotplug", kx_hotplug_mode_name(p->hotplug_mode));
 
 	kx_json_object_begin(j, "kernel");
 	kx_json_string(j, "path", p->kernel.path);
@@ -348,11 +348,11 @@ void plan_print_json(const struct kexec_ctx *c, const struct kexec_plan *p, stru
 		kx_json_u64(j, "phnum", p->ehdr_phnum);
 		kx_json_u64(j, "size", p->ehdr_size);
 		kx_json_u64(j, "segment_memsz", p->ehdr_memsz);
-		kx_json_string(j, "segment_memsz_from", p->ehdr_memsz_source);
+		kx_json_string(j, "segment_memsz_from", plan_ehdr_memsz_from_name(p->ehdr_memsz_from));
 		/* kernel virtual addresses exceed 2^53: strings, so that no JSON reader rounds them */
 		snprintf(hex, sizeof(hex), "%#llx", (unsigned long long)p->page_offset);
 		kx_json_string(j, "page_offset", hex);
-		kx_json_string(j, "page_offset_from", p->page_offset_source);
+		kx_json_string(j, "page_offset_from", p->page_offset_default ? "default" : "/proc/kcore");
 		if (p->has_text) {
 			snprintf(hex, sizeof(hex), "%#llx", (unsigned long long)p->text_vaddr);
 			kx_json_string(j, "text_vaddr", hex);

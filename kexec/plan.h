@@ -16,8 +16,35 @@
 #include "json.h"
 #include "kexec.h"
 #include "segments.h"
+#include "state.h"
 
 #define PLAN_MAX_WARNINGS 16
+#define PLAN_MAX_STEPS 2
+
+/* The syscall a plan loads with. */
+enum plan_syscall { PLAN_FILE_LOAD, PLAN_KEXEC_LOAD };
+const char *plan_syscall_name(enum plan_syscall s);      /* "kexec_file_load" */
+
+/* Where the elfcorehdr segment's memsz comes from. */
+enum plan_ehdr_memsz_from {
+	PLAN_EHDR_COMPUTED,             /* the header this plan's memory would need */
+	PLAN_EHDR_BUILT,                /* the header built for kexec_load */
+	PLAN_EHDR_KERNEL_MAX,           /* crash_elfcorehdr_size: the kernel's room for hotplug */
+};
+const char *plan_ehdr_memsz_from_name(enum plan_ehdr_memsz_from f);
+
+/*
+ * One syscall the executor may make.  The first step of a plan always runs; each later one only
+ * when the step before it failed with an errno in `after` (a PLAN_AFTER_* set), and then with
+ * `warning` printed when it loads.  The hotplug mode is what a load by this step leaves.
+ */
+#define PLAN_AFTER_EINVAL   0x1u
+struct plan_step {
+	unsigned long flags;
+	enum kx_hotplug_mode hotplug;
+	unsigned after;
+	const char *warning;
+};
 
 struct plan_file {
 	const char *path;               /* as given */
@@ -27,8 +54,10 @@ struct plan_file {
 
 struct kexec_plan {
 	bool crash;
-	const char *syscall;            /* "kexec_file_load" */
-	unsigned long flags;
+	enum plan_syscall syscall;
+	unsigned long flags;            /* of the first step */
+	struct plan_step steps[PLAN_MAX_STEPS];
+	size_t nsteps;
 
 	struct plan_file kernel, initrd;
 	bool has_initrd;
@@ -42,6 +71,7 @@ struct kexec_plan {
 	bool has_mem;
 	unsigned ncpus_possible;        /* PT_NOTEs of the kernel's own header */
 	bool inputs_read;               /* the next five */
+	bool own_inputs;                /* a shared plan that read them itself */
 	struct kx_crash_cpu *cpus;      /* read for -c, --dry-run, -d, --json, --elfcorehdr-out */
 	size_t ncpus;
 	bool has_vmcoreinfo;
@@ -49,11 +79,11 @@ struct kexec_plan {
 	bool has_text;
 	uint64_t text_vaddr, text_paddr, text_size;
 	uint64_t page_offset;
-	const char *page_offset_source; /* "/proc/kcore" or "default" */
+	bool page_offset_default;       /* not read from /proc/kcore */
 	size_t ehdr_phnum;              /* program headers of the header we would build */
 	uint64_t ehdr_size;             /* its size, padded */
 	uint64_t ehdr_memsz;            /* what the elfcorehdr segment takes (kernel's rule) */
-	const char *ehdr_memsz_source;  /* "crash_elfcorehdr_size" or "computed" */
+	enum plan_ehdr_memsz_from ehdr_memsz_from;
 
 	/* kexec_load (-c): the files mapped, the header we built, what the arch laid out */
 	bool kload;
@@ -62,10 +92,9 @@ struct kexec_plan {
 	size_t ehdr_buf_size;
 	struct kx_kload kl;
 	uint64_t entry;
-	/* crash hotplug: the kernel keeps the header updated (file load: by itself; kexec_load:
-	 * asked with the arch's flag) */
-	bool hotplug;
-	const char *hotplug_mode;       /* "kernel", "fallback", "none" */
+	/* crash hotplug, decided by plan_hotplug_mode(): KERNEL, the kernel keeps the header
+	 * updated (file load: by itself; kexec_load: asked with the arch's flag), or NONE */
+	enum kx_hotplug_mode hotplug_mode;
 
 	/* segments (for kexec_file_load: where the kernel will put them) */
 	struct kx_segments segs;
@@ -83,11 +112,42 @@ struct kexec_plan {
 
 	char *warnings[PLAN_MAX_WARNINGS];
 	size_t nwarnings;
+
+	/*
+	 * -a: the kexec_load plan to fall back to when kexec_file_load refuses the image (an errno
+	 * plan_falls_back() names).  It shares this plan's inputs (files, command line, crash
+	 * memory, budget: `shared` is set in it); NULL with alt_error saying why there is none.
+	 */
+	struct kexec_plan *alt;
+	struct kx_err alt_error;
+	bool shared;
 };
 
+static inline bool plan_hotplug(const struct kexec_plan *p)
+{
+	return p->hotplug_mode == KX_HOTPLUG_KERNEL;
+}
+
+/* plan-util.c: a plan's input files, warnings and refusal. */
 /* Open a kernel or initrd: a readable regular file.  -errno with err naming the file. */
 int plan_open_file(const char *path, const char *what, struct plan_file *ret, struct kx_err *err);
 void plan_close_file(struct plan_file *f);
+int plan_map_file(const struct plan_file *f, const char *what, void **ret, struct kx_err *err);
+/* A warning shown with the plan (at most PLAN_MAX_WARNINGS). */
+void plan_warn(struct kexec_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A check failed: the first refusal is kept; the load stops before the syscall. */
+void plan_refuse(struct kexec_plan *p, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* kexec_file_load errnos after which -a loads with kexec_load instead. */
+bool plan_falls_back(int errnum);
+/* Room the capture kernel needs to run on top of what is loaded, for suggested sizes. */
+#define PLAN_RUNTIME_ALLOWANCE (UINT64_C(64) << 20)
+/* The crashkernel= that holds `needed` and the runtime, rounded up to 32M: "192M". */
+const char *plan_crashkernel_suggestion(uint64_t needed, char *buf, size_t size);
+/* "kernel 63.5 MiB + initrd 40 MiB + ..." of the laid-out segments. */
+void plan_segment_terms(const struct kexec_plan *p, char *buf, size_t size);
+/* The refusal of a crash load on a machine with no crashkernel= reservation. */
+void plan_refuse_unreserved(const struct kexec_ctx *c, struct kexec_plan *p);
 
 /*
  * Build and check the plan for a load.  Returns -errno with err set when the plan cannot be
@@ -97,15 +157,25 @@ void plan_close_file(struct plan_file *f);
 int plan_build(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *err);
 void plan_free(struct kexec_plan *p);
 
+/*
+ * The crash hotplug mode of a load with this syscall: KERNEL where the kernel can keep the
+ * header updated and --no-hotplug was not given, else NONE; --hotplug where it cannot is an
+ * error.  The one place this is decided.
+ */
+int plan_hotplug_mode(const struct kexec_ctx *c, enum plan_syscall syscall,
+		      enum kx_hotplug_mode *ret, struct kx_err *err);
+
+/* plan-crash.c: the crash memory model and the elfcorehdr inputs of a crash load. */
+int plan_crash_build(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *err);
 /* CPU notes, VMCOREINFO, kernel text, page offset (once; what cannot be read is a warning). */
 void plan_read_elfcorehdr_inputs(const struct kexec_ctx *c, struct kexec_plan *p);
 
-/* plan-kload.c: the kexec_load part of a plan (called by plan_build for -c; by load.c when -a
- * falls back).  A segment that does not fit refuses the plan; other failures are errors. */
+/* plan-kload.c: the kexec_load part of a plan (-c, and -a's alternative), its hotplug mode
+ * decided.  A segment that does not fit refuses the plan; other failures are errors. */
 int plan_kload(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *err);
 void plan_kload_free(struct kexec_plan *p);
 
-/* The elfcorehdr this load would carry with kexec_load (what --elfcorehdr-out writes). */
+/* plan-crash.c: the elfcorehdr this load would carry with kexec_load (--elfcorehdr-out). */
 int plan_build_elfcorehdr(const struct kexec_ctx *c, const struct kexec_plan *p, void **ret_buf,
 			  size_t *ret_size, struct kx_err *err);
 int plan_write_elfcorehdr(const struct kexec_ctx *c, const struct kexec_plan *p,

@@ -69,9 +69,9 @@ int kexec_do_status(struct kexec_ctx *c)
 	char text[640];
 
 	if (loaded == KX_TRI_UNKNOWN)
-		fprintf(stderr, PROG ": cannot tell whether a %s kernel is loaded: "
+		kx_log(LOG_NOTICE, "cannot tell whether a %s kernel is loaded: "
 			"/sys/kernel/%s is missing (a kernel without %s support); reporting \"not "
-			"loaded\"\n", o->crash ? "crash" : "kexec",
+			"loaded\"", o->crash ? "crash" : "kexec",
 			o->crash ? "kexec_crash_loaded" : "kexec_loaded",
 			o->crash ? "kdump (CONFIG_CRASH_DUMP)" : "kexec (CONFIG_KEXEC_CORE)");
 	if (o->crash) {
@@ -81,7 +81,7 @@ int kexec_do_status(struct kexec_ctx *c)
 		r = kx_state_read(c->state_dir, &rec, &e);
 		have_rec = r == 0;
 		if (r < 0 && r != -ENOENT)
-			kexec_warn("%s", kx_err_text(&e, text, sizeof(text)));
+			kx_warn("%s", kx_err_text(&e, text, sizeof(text)));
 	}
 	if (o->crash) {
 		/* what keeps the dump right across hotplug: kexec-hotplug's own view */
@@ -95,22 +95,22 @@ int kexec_do_status(struct kexec_ctx *c)
 		read_dump_type(c, dump_type, sizeof(dump_type));
 	}
 	if (o->debug) {
-		fprintf(stderr, PROG ": %s kernel %s\n", o->crash ? "crash" : "kexec",
+		kx_debug("%s kernel %s", o->crash ? "crash" : "kexec",
 			loaded == 1 ? "loaded" : "not loaded");
 		if (o->crash)
-			fprintf(stderr, PROG ": hotplug: %s\n", kx_hp_mechanism_name(mech));
+			kx_debug("hotplug: %s", kx_hp_mechanism_name(mech));
 		if (o->crash && fa.present)
-			fprintf(stderr, PROG ": fadump: enabled %d, registered %d, hotplug_ready %d "
-				"(-S --fadump for more)\n", fa.enabled, fa.registered, fa.hotplug_ready);
+			kx_debug("fadump: enabled %d, registered %d, hotplug_ready %d "
+				"(-S --fadump for more)", fa.enabled, fa.registered, fa.hotplug_ready);
 		if (o->crash && dump_type[0])
-			fprintf(stderr, PROG ": s390 stand-alone dump: %s%s\n", dump_type,
+			kx_debug("s390 stand-alone dump: %s%s", dump_type,
 				strcmp(dump_type, "none") ? " (the dump tool builds the ELF header at "
 				"dump time: nothing needs reloading on hotplug)" : "");
 		if (o->crash && k->has_crash_size)
-			fprintf(stderr, PROG ": kexec_crash_size %llu\n",
+			kx_debug("kexec_crash_size %llu",
 				(unsigned long long)k->crash_size);
 		if (o->crash && have_rec)
-			fprintf(stderr, PROG ": recorded load: %s %s, flags %#llx\n", rec.syscall,
+			kx_debug("recorded load: %s %s, flags %#llx", rec.syscall,
 				rec.kernel, (unsigned long long)rec.flags);
 	}
 	if (o->json) {
@@ -181,13 +181,13 @@ int kexec_do_print_ckr(struct kexec_ctx *c)
 		total = mem.crash_total;
 	} else if (k->has_crash_size) {
 		/* addresses hidden (not root): the size alone is still in sysfs */
-		kexec_debug(c, "%s; using kexec_crash_size", kx_err_text(&e, text, sizeof(text)));
+		kx_debug("%s; using kexec_crash_size", kx_err_text(&e, text, sizeof(text)));
 		total = k->crash_size;
 	} else {
-		fprintf(stderr, PROG ": %s\n", kx_err_text(&e, text, sizeof(text)));
+		kx_error("%s", kx_err_text(&e, text, sizeof(text)));
 		if (c->o->json)
 			kx_out_json_error(stdout, NULL, &e);
-		return EXIT_FAIL;
+		return KX_EXIT_FAIL;
 	}
 
 	if (c->o->json) {
@@ -224,5 +224,5 @@ int kexec_do_print_ckr(struct kexec_ctx *c)
 	}
 	if (from_iomem)
 		kx_crashmem_free(&mem);
-	return EXIT_OK;
+	return KX_EXIT_OK;
 }

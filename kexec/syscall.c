@@ -163,8 +163,11 @@ void kx_syscall_fake_attr(const char *path, const char *value)
 	fclose(fp);
 }
 
+/* both layouts: /sys/kernel/kexec/ (6.19; written only where the sysroot has it) and the old */
 static void fake_set_loaded(bool crash, int value)
 {
+	kx_syscall_fake_attr(crash ? "/sys/kernel/kexec/crash_loaded" : "/sys/kernel/kexec/loaded",
+			     value ? "1" : "0");
 	kx_syscall_fake_attr(crash ? "/sys/kernel/kexec_crash_loaded" : "/sys/kernel/kexec_loaded",
 			     value ? "1" : "0");
 }

@@ -47,8 +47,26 @@ static bool is_kernel_image_part(const char *name)
 	       !strcmp(name, "Kernel data") || !strcmp(name, "Kernel bss");
 }
 
+/* with RAM from elsewhere, an iomem range counts only inside one of its ranges */
+static bool inside(const struct kx_ranges *ram, const struct kx_iomem_node *n)
+{
+	if (!ram)
+		return true;
+	for (size_t i = 0; i < ram->n; i++)
+		if (n->start >= ram->r[i].start && n->end <= ram->r[i].end)
+			return true;
+	return false;
+}
+
 int kx_crashmem_build(const struct kx_iomem *iomem, const struct kx_ranges *arch_exclude,
 		      const struct kx_ranges *cma, struct kx_crashmem *ret, struct kx_err *err)
+{
+	return kx_crashmem_build_ram(iomem, NULL, arch_exclude, cma, ret, err);
+}
+
+int kx_crashmem_build_ram(const struct kx_iomem *iomem, const struct kx_ranges *ram,
+			  const struct kx_ranges *arch_exclude, const struct kx_ranges *cma,
+			  struct kx_crashmem *ret, struct kx_err *err)
 {
 	struct kx_crashmem c = { .main = -1 };
 	size_t cap = 0;
@@ -58,11 +76,16 @@ int kx_crashmem_build(const struct kx_iomem *iomem, const struct kx_ranges *arch
 		return kx_err_set(err, -EACCES, "/proc/iomem shows every address as 0: it was read "
 				  "without CAP_SYS_ADMIN; run as root");
 
+	for (size_t i = 0; ram && i < ram->n && r == 0; i++)
+		r = kx_ranges_add(&c.ram, ram->r[i].start, ram->r[i].end);
 	for (size_t i = 0; i < iomem->n && r == 0; i++) {
 		const struct kx_iomem_node *n = &iomem->nodes[i];
 
-		if (kx_iomem_is_system_ram(n)) {
-			r = kx_ranges_add(&c.ram, n->start, n->end);
+		if (!inside(ram, n)) {
+			continue;
+		} else if (kx_iomem_is_system_ram(n)) {
+			if (!ram)
+				r = kx_ranges_add(&c.ram, n->start, n->end);
 		} else if (!strcmp(n->name, "Crash kernel")) {
 			r = add_crash(&c, &cap, n->start, n->end, KX_CRASH_LOW);
 		} else if (is_kernel_image_part(n->name)) {

@@ -61,6 +61,13 @@ const char *kx_crash_role_name(enum kx_crash_role role);
  */
 int kx_crashmem_build(const struct kx_iomem *iomem, const struct kx_ranges *arch_exclude,
 		      const struct kx_ranges *cma, struct kx_crashmem *ret, struct kx_err *err);
+/*
+ * The same with the RAM from elsewhere (ppc64: the device tree): /proc/iomem's System RAM is
+ * ignored, and its crash kernel and kernel image ranges count where they lie inside `ram`.
+ */
+int kx_crashmem_build_ram(const struct kx_iomem *iomem, const struct kx_ranges *ram,
+			  const struct kx_ranges *arch_exclude, const struct kx_ranges *cma,
+			  struct kx_crashmem *ret, struct kx_err *err);
 void kx_crashmem_free(struct kx_crashmem *c);
 
 /* The main crash range, or NULL. */

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -158,4 +159,56 @@ void kx_fadump_explain(const char *file, const char *value, int errnum, char *bu
 	snprintf(buf, size, "writing %s%.64s%s to " KX_FADUMP_DIR "/%s failed (%s): %s",
 		 args ? "\"" : "", value, args ? "\"" : "", file,
 		 strerrorname_np(errnum) ? strerrorname_np(errnum) : "error", why);
+}
+
+int kx_fadump_write_sysfs(void *ctx, const char *file, const char *value)
+{
+	const struct kx_sysroot *s = ctx;
+	size_t len = strlen(value);
+	char path[64], *buf;
+	ssize_t n;
+	int fd, r;
+
+	snprintf(path, sizeof(path), KX_FADUMP_DIR "/%s", file);
+	fd = kx_sysroot_open(s, path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	buf = malloc(len + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	memcpy(buf, value, len);
+	buf[len] = '\n';
+	/* one write: sysfs takes the value in the write call that carries it */
+	n = write(fd, buf, len + 1);
+	r = n < 0 ? -errno : (size_t)n != len + 1 ? -EIO : 0;
+	free(buf);
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+int kx_fadump_register(const struct kx_fadump_state *before, const char *append,
+		       kx_fadump_write_fn write, void *ctx, char *msg, size_t size)
+{
+	int r = 0;
+
+	if (append) {
+		r = write(ctx, "bootargs_append", append);
+		if (r < 0) {
+			kx_fadump_explain("bootargs_append", append, -r, msg, size);
+			return r;
+		}
+	}
+	r = write(ctx, "registered", "1");
+	if (r < 0 && kx_fadump_needs_unregister_first(-r, before)) {
+		/* a kernel that does not re-register in one write */
+		r = write(ctx, "registered", "0");
+		if (r == 0)
+			r = write(ctx, "registered", "1");
+	}
+	if (r < 0)
+		kx_fadump_explain("registered", "1", -r, msg, size);
+	return r;
 }

@@ -62,4 +62,19 @@ bool kx_fadump_needs_unregister_first(int errnum, const struct kx_fadump_state *
 /* A sentence for a failed write of value to /sys/kernel/fadump/<file>: the cause and the fix. */
 void kx_fadump_explain(const char *file, const char *value, int errnum, char *buf, size_t size);
 
+/* One write of VALUE (a newline added) to KX_FADUMP_DIR/FILE: 0 or -errno. */
+typedef int (*kx_fadump_write_fn)(void *ctx, const char *file, const char *value);
+/* The write itself, through the sysroot (ctx: const struct kx_sysroot *). */
+int kx_fadump_write_sysfs(void *ctx, const char *file, const char *value);
+
+/*
+ * The one registrar, for kexec -p --fadump and kexec-hotplug's re-registration: bootargs_append
+ * first when `append` is given, then 1 to registered; a kernel that refuses to register a dump
+ * that is registered already (kx_fadump_needs_unregister_first) gets 0 and then 1.  Each write
+ * goes through `write` (kexec: its syscall seam).  0, or -errno with msg saying which write
+ * failed and what to do (kx_fadump_explain).
+ */
+int kx_fadump_register(const struct kx_fadump_state *before, const char *append,
+		       kx_fadump_write_fn write, void *ctx, char *msg, size_t size);
+
 #endif

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "hotplug.h"
 
@@ -198,46 +197,6 @@ void kx_hp_decide(unsigned kind, const struct kx_hp_sys *sys, const struct kx_hp
 }
 
 #undef SAY
-
-/* 0, 1, or unknown (absent, unreadable, not a number) */
-static int read_tri(const struct kx_sysroot *s, const char *path)
-{
-	uint64_t v;
-
-	if (kx_sysroot_read_u64(s, path, 10, &v) < 0)
-		return KX_HP_UNKNOWN;
-	return v ? 1 : 0;
-}
-
-void kx_hp_sys_read(const struct kx_sysroot *s, bool expect_kernel, unsigned rereads,
-		    unsigned reread_ms, struct kx_hp_sys *ret)
-{
-	static const char *const hp_paths[KX_HP_SUBSYSTEMS] = {
-		"/sys/devices/system/memory/crash_hotplug", "/sys/devices/system/cpu/crash_hotplug",
-	};
-	char buf[64];
-	size_t len;
-
-	*ret = (struct kx_hp_sys){ 0 };
-	ret->crash_loaded = read_tri(s, "/sys/kernel/kexec_crash_loaded");
-	ret->fadump_enabled = read_tri(s, "/sys/kernel/fadump/enabled");
-	ret->fadump_registered = read_tri(s, "/sys/kernel/fadump/registered");
-	ret->fadump_hotplug_ready = read_tri(s, "/sys/kernel/fadump/hotplug_ready");
-	if (kx_sysroot_read(s, "/sys/firmware/dump/dump_type", buf, sizeof(buf), &len) == 0)
-		ret->standalone_dump = len > 0 && strncmp(buf, "none", 4) != 0;
-	if (kx_sysroot_read(s, "/proc/sys/kernel/arch", buf, sizeof(buf), &len) == 0)
-		ret->s390 = !strncmp(buf, "s390", 4);
-	for (unsigned i = 0; i < KX_HP_SUBSYSTEMS; i++) {
-		ret->crash_hotplug[i] = read_tri(s, hp_paths[i]);
-		/* 0 while the kernel's kexec lock is busy: read again before believing it */
-		for (unsigned n = 0; expect_kernel && ret->crash_hotplug[i] == 0 && n < rereads; n++) {
-			nanosleep(&(struct timespec){ reread_ms / 1000, (long)(reread_ms % 1000) * 1000000 },
-				  NULL);
-			ret->crash_hotplug[i] = read_tri(s, hp_paths[i]);
-			ret->rereads[i]++;
-		}
-	}
-}
 
 void kx_hp_config_defaults(struct kx_hp_config *ret)
 {

@@ -7,8 +7,9 @@
  * Pure core: an event is classified into one of eight kinds (memory or cpu × add, remove, online,
  * offline); kx_hp_decide() turns a kind, the dump mechanism's state and the saved load into a
  * verdict (ignore, reload the saved load, re-register fadump, or stale without a way to fix it)
- * with a sentence saying why.  Edge: kx_hp_sys_read() reads that state through a sysroot:
- *   /sys/kernel/kexec_crash_loaded                       1: a crash kernel is loaded
+ * with a sentence saying why.  kx_hp_sys_read() (lib/kexecsys.h, beside the other kernel
+ * facts) reads that state through a sysroot:
+ *   /sys/kernel/kexec/crash_loaded (before 6.19: /sys/kernel/kexec_crash_loaded)  1: loaded
  *   /sys/kernel/fadump/{enabled,registered,hotplug_ready} ppc64 firmware-assisted dump
  *   /sys/firmware/dump/dump_type                         s390 stand-alone dump ("none" or a device)
  *   /proc/sys/kernel/arch                                s390x builds the header in the capture kernel
@@ -107,14 +108,6 @@ struct kx_hp_decision {
 /* Pure: what an event of this kind asks for. */
 void kx_hp_decide(unsigned kind, const struct kx_hp_sys *sys, const struct kx_hp_saved *saved,
 		  struct kx_hp_decision *ret);
-
-/*
- * Read the state through the sysroot.  With expect_kernel (the saved load says the kernel keeps the
- * header), a crash_hotplug of 0 is read up to `rereads` more times, reread_ms apart, until it
- * reads 1.  Never fails: a missing file leaves its field unknown.
- */
-void kx_hp_sys_read(const struct kx_sysroot *s, bool expect_kernel, unsigned rereads,
-		    unsigned reread_ms, struct kx_hp_sys *ret);
 
 enum kx_hp_spawn { KX_HP_SPAWN_AUTO, KX_HP_SPAWN_SYSTEMD, KX_HP_SPAWN_FORK };
 

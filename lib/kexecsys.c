@@ -4,71 +4,32 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cleanup.h"
+#include "fadump.h"
+#include "fileio.h"
+#include "hotplug.h"
 #include "kexecsys.h"
 
 #define IOMEM_MAX_BYTES (64u << 20)
 
-/* Read a whole file under the sysroot into a new NUL-terminated buffer of fewer than `max` bytes. */
+/* Read a whole file under the sysroot into a new NUL-terminated buffer of at most `max` bytes. */
 static int read_all(const struct kx_sysroot *s, const char *path, size_t max, char **ret,
 		    size_t *ret_len, struct kx_err *err)
 {
-	size_t len = 0, cap = max + 1 < 65536 ? max + 1 : 65536;
-	char *buf;
-	int fd, r = 0;
+	char full[PATH_MAX];
 
-	fd = kx_sysroot_open(s, path, O_RDONLY);
-	if (fd < 0)
-		return kx_err_set(err, fd, "cannot open %s: %s", path, strerror(-fd));
-	buf = malloc(cap);
-	if (!buf) {
-		close(fd);
-		return kx_err_set(err, -ENOMEM, "out of memory reading %s", path);
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap - 1) {
-			size_t ncap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
-			char *nb;
-
-			if (cap >= max + 1) {
-				r = kx_err_set(err, -EFBIG, "%s is larger than %zu bytes", path, max);
-				break;
-			}
-			nb = realloc(buf, ncap);
-			if (!nb) {
-				r = kx_err_set(err, -ENOMEM, "out of memory reading %s", path);
-				break;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		n = read(fd, buf + len, cap - 1 - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = kx_err_set(err, -errno, "cannot read %s: %s", path, strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	buf[len] = '\0';
-	*ret = buf;
-	*ret_len = len;
-	return 0;
+	if (!kx_sysroot_path(s, path, full, sizeof(full)))
+		return kx_err_set(err, -ENAMETOOLONG, "cannot open %s: %s", path,
+				  strerror(ENAMETOOLONG));
+	return kx_read_small_file(AT_FDCWD, full, path, max, 0, ret, ret_len, err);
 }
 
 static int read_int(const struct kx_sysroot *s, const char *path, int base, uint64_t *ret)
@@ -95,6 +56,57 @@ static int read_kexec_attr(const struct kx_sysroot *s, const char *name, const c
 static int tri(int r, uint64_t v)
 {
 	return r < 0 ? KX_TRI_UNKNOWN : v != 0;
+}
+
+/* 0, 1, or unknown (absent, unreadable, not a number) */
+static int read_tri(const struct kx_sysroot *s, const char *path)
+{
+	uint64_t v = 0;
+	int r = read_int(s, path, 10, &v);
+
+	return tri(r, v);
+}
+
+static const char *const hp_paths[KX_HP_SUBSYSTEMS] = {
+	[KX_HP_MEMORY] = "/sys/devices/system/memory/crash_hotplug",
+	[KX_HP_CPU] = "/sys/devices/system/cpu/crash_hotplug",
+};
+
+int kx_read_crash_loaded(const struct kx_sysroot *s)
+{
+	uint64_t v = 0;
+	int r = read_kexec_attr(s, "crash_loaded", "kexec_crash_loaded", &v);
+
+	return tri(r, v);
+}
+
+void kx_hp_sys_read(const struct kx_sysroot *s, bool expect_kernel, unsigned rereads,
+		    unsigned reread_ms, struct kx_hp_sys *ret)
+{
+	struct kx_fadump_state fa;
+	char buf[64];
+	size_t len;
+
+	*ret = (struct kx_hp_sys){ 0 };
+	ret->crash_loaded = kx_read_crash_loaded(s);
+	kx_fadump_read(s, &fa);
+	ret->fadump_enabled = fa.enabled;
+	ret->fadump_registered = fa.registered;
+	ret->fadump_hotplug_ready = fa.hotplug_ready;
+	if (kx_sysroot_read(s, "/sys/firmware/dump/dump_type", buf, sizeof(buf), &len) == 0)
+		ret->standalone_dump = len > 0 && strncmp(buf, "none", 4) != 0;
+	if (kx_sysroot_read(s, "/proc/sys/kernel/arch", buf, sizeof(buf), &len) == 0)
+		ret->s390 = !strncmp(buf, "s390", 4);
+	for (unsigned i = 0; i < KX_HP_SUBSYSTEMS; i++) {
+		ret->crash_hotplug[i] = read_tri(s, hp_paths[i]);
+		/* 0 while the kernel's kexec lock is busy: read again before believing it */
+		for (unsigned n = 0; expect_kernel && ret->crash_hotplug[i] == 0 && n < rereads; n++) {
+			nanosleep(&(struct timespec){ reread_ms / 1000, (long)(reread_ms % 1000) * 1000000 },
+				  NULL);
+			ret->crash_hotplug[i] = read_tri(s, hp_paths[i]);
+			ret->rereads[i]++;
+		}
+	}
 }
 
 static void read_text_line(const struct kx_sysroot *s, const char *path, char *buf, size_t size)
@@ -145,18 +157,15 @@ void kx_kexec_sys_read(const struct kx_sysroot *s, struct kx_kexec_sys *k)
 
 	r = read_kexec_attr(s, "loaded", "kexec_loaded", &v);
 	k->kexec_loaded = tri(r, v);
-	r = read_kexec_attr(s, "crash_loaded", "kexec_crash_loaded", &v);
-	k->crash_loaded = tri(r, v);
+	k->crash_loaded = kx_read_crash_loaded(s);
 	r = read_kexec_attr(s, "crash_size", "kexec_crash_size", &v);
 	k->has_crash_size = r == 0;
 	k->crash_size = r == 0 ? v : 0;
 	r = read_kexec_attr(s, "crash_elfcorehdr_size", "crash_elfcorehdr_size", &v);
 	k->has_elfcorehdr_size = r == 0;
 	k->elfcorehdr_size = r == 0 ? v : 0;
-	r = read_int(s, "/sys/devices/system/memory/crash_hotplug", 10, &v);
-	k->mem_crash_hotplug = tri(r, v);
-	r = read_int(s, "/sys/devices/system/cpu/crash_hotplug", 10, &v);
-	k->cpu_crash_hotplug = tri(r, v);
+	k->mem_crash_hotplug = read_tri(s, hp_paths[KX_HP_MEMORY]);
+	k->cpu_crash_hotplug = read_tri(s, hp_paths[KX_HP_CPU]);
 	r = read_int(s, "/proc/sys/kernel/kexec_load_disabled", 10, &v);
 	k->kexec_load_disabled = tri(r, v);
 	k->load_limit_panic = read_limit(s, "/proc/sys/kernel/kexec_load_limit_panic");
@@ -416,42 +425,34 @@ static uint64_t get(const unsigned char *p, unsigned bytes, bool big)
 
 int kx_read_page_offset(const struct kx_sysroot *s, uint64_t *ret, struct kx_err *err)
 {
-	unsigned char eh[64], *ph = NULL;
+	_cleanup_free_ unsigned char *ph = NULL;
+	_cleanup_close_ int fd = kx_sysroot_open(s, "/proc/kcore", O_RDONLY);
 	uint64_t phoff, best_vaddr = UINT64_MAX, best = 0;
 	unsigned phnum, phentsize;
-	bool big;
-	int fd, r = 0;
+	unsigned char eh[64];
 	ssize_t got;
+	bool big;
 
-	fd = kx_sysroot_open(s, "/proc/kcore", O_RDONLY);
 	if (fd < 0)
 		return kx_err_set(err, fd, "cannot open /proc/kcore: %s", strerror(-fd));
 	got = pread(fd, eh, sizeof(eh), 0);
 	if (got != (ssize_t)sizeof(eh) || memcmp(eh, ELFMAG, SELFMAG) || eh[EI_CLASS] != ELFCLASS64 ||
-	    (eh[EI_DATA] != ELFDATA2LSB && eh[EI_DATA] != ELFDATA2MSB)) {
-		r = kx_err_set(err, -EBADMSG, "/proc/kcore is not an ELF64 core file");
-		goto out;
-	}
+	    (eh[EI_DATA] != ELFDATA2LSB && eh[EI_DATA] != ELFDATA2MSB))
+		return kx_err_set(err, -EBADMSG, "/proc/kcore is not an ELF64 core file");
 	big = eh[EI_DATA] == ELFDATA2MSB;
 	phoff = get(eh + 32, 8, big);
 	phentsize = (unsigned)get(eh + 54, 2, big);
 	phnum = (unsigned)get(eh + 56, 2, big);
-	if (phentsize != 56 || phnum == 0 || phoff > (1u << 20)) {
-		r = kx_err_set(err, -EBADMSG, "/proc/kcore: unexpected program header table "
-			       "(%u entries of %u bytes at %llu)", phnum, phentsize,
-			       (unsigned long long)phoff);
-		goto out;
-	}
+	if (phentsize != 56 || phnum == 0 || phoff > (1u << 20))
+		return kx_err_set(err, -EBADMSG, "/proc/kcore: unexpected program header table "
+				  "(%u entries of %u bytes at %llu)", phnum, phentsize,
+				  (unsigned long long)phoff);
 	ph = malloc((size_t)phnum * 56);
-	if (!ph) {
-		r = kx_err_set(err, -ENOMEM, "out of memory");
-		goto out;
-	}
+	if (!ph)
+		return kx_err_set(err, -ENOMEM, "out of memory");
 	got = pread(fd, ph, (size_t)phnum * 56, (off_t)phoff);
-	if (got != (ssize_t)phnum * 56) {
-		r = kx_err_set(err, -EBADMSG, "/proc/kcore: program headers truncated");
-		goto out;
-	}
+	if (got != (ssize_t)phnum * 56)
+		return kx_err_set(err, -EBADMSG, "/proc/kcore: program headers truncated");
 	for (unsigned i = 0; i < phnum; i++) {
 		const unsigned char *p = ph + (size_t)i * 56;
 		uint64_t vaddr = get(p + 16, 8, big), paddr = get(p + 24, 8, big);
@@ -465,13 +466,9 @@ int kx_read_page_offset(const struct kx_sysroot *s, uint64_t *ret, struct kx_err
 		}
 	}
 	if (best_vaddr == UINT64_MAX)
-		r = kx_err_set(err, -ENODATA, "/proc/kcore has no segment with a physical address");
-	else
-		*ret = best;
-out:
-	free(ph);
-	close(fd);
-	return r;
+		return kx_err_set(err, -ENODATA, "/proc/kcore has no segment with a physical address");
+	*ret = best;
+	return 0;
 }
 
 int kx_read_crash_cma(const struct kx_sysroot *s, struct kx_ranges *ret, struct kx_err *err)

@@ -76,4 +76,20 @@ int kx_read_page_offset(const struct kx_sysroot *s, uint64_t *ret, struct kx_err
  * absent. */
 int kx_read_crash_cma(const struct kx_sysroot *s, struct kx_ranges *ret, struct kx_err *err);
 
+/*
+ * Is a crash kernel loaded: /sys/kernel/kexec/crash_loaded (the 6.19 layout), else the old
+ * /sys/kernel/kexec_crash_loaded.  0, 1 or KX_TRI_UNKNOWN.  The one reader of this fact.
+ */
+int kx_read_crash_loaded(const struct kx_sysroot *s);
+
+/*
+ * What kexec-hotplug decides on (lib/hotplug.h), read through the sysroot.  With expect_kernel
+ * (the saved load says the kernel keeps the header), a crash_hotplug of 0 is read up to
+ * `rereads` more times, reread_ms apart, until it reads 1.  Never fails: a missing file leaves
+ * its field unknown.
+ */
+struct kx_hp_sys;
+void kx_hp_sys_read(const struct kx_sysroot *s, bool expect_kernel, unsigned rereads,
+		    unsigned reread_ms, struct kx_hp_sys *ret);
+
 #endif

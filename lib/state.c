@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fileout.h"
+#include "fileio.h"
 #include "state.h"
 #include "strutil.h"
 
@@ -369,33 +370,24 @@ int kx_state_write(const char *dir, const struct kx_crash_record *rec, struct kx
 int kx_state_read(const char *dir, struct kx_crash_record *ret, struct kx_err *err)
 {
 	char path[PATH_MAX], *text;
-	struct stat st;
-	ssize_t n;
-	int fd, r;
+	struct kx_err re;
+	size_t n;
+	int r;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, KX_STATE_RECORD) >= (int)sizeof(path))
 		return kx_err_set(err, -ENAMETOOLONG, "state directory name too long");
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return kx_err_set(err, -errno, "cannot open %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > RECORD_MAX_BYTES) {
-		close(fd);
+	kx_err_clear(&re);
+	r = kx_read_small_file(AT_FDCWD, path, NULL, RECORD_MAX_BYTES,
+			       KX_READ_REGULAR | KX_READ_NOFOLLOW, &text, &n, &re);
+	if (r == -EINVAL || r == -EFBIG || r == -ELOOP)
 		return kx_err_set(err, -EBADMSG, "%s is not a record of at most %u bytes", path,
 				  RECORD_MAX_BYTES);
-	}
-	text = malloc((size_t)st.st_size + 1);
-	if (!text) {
-		close(fd);
-		return kx_err_set(err, -ENOMEM, "out of memory");
-	}
-	n = pread(fd, text, (size_t)st.st_size, 0);
-	close(fd);
-	if (n < 0) {
-		r = kx_err_set(err, -errno, "cannot read %s: %s", path, strerror(errno));
-		free(text);
+	if (r < 0) {
+		if (err)
+			*err = re;
 		return r;
 	}
-	r = kx_crash_record_parse(text, (size_t)n, ret, err);
+	r = kx_crash_record_parse(text, n, ret, err);
 	if (r < 0 && err && err->msg[0]) {
 		/* name the file in front of the parser's message */
 		char tmp[sizeof(err->msg)];

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "sysroot.h"
 
 int kx_sysroot_init(struct kx_sysroot *s, const char *dir)
@@ -58,42 +59,16 @@ int kx_sysroot_open(const struct kx_sysroot *s, const char *path, int flags)
 int kx_sysroot_read(const struct kx_sysroot *s, const char *path, char *buf, size_t size,
 		    size_t *ret_len)
 {
-	size_t len = 0;
-	int fd, r = 0;
+	int fd, r;
 
 	if (size < 2)
 		return -EINVAL;
 	fd = kx_sysroot_open(s, path, O_RDONLY);
 	if (fd < 0)
 		return fd;
-	for (;;) {
-		ssize_t n = read(fd, buf + len, size - 1 - len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len == size - 1) {
-			char extra;
-
-			n = read(fd, &extra, 1);
-			if (n > 0)
-				r = -EFBIG;
-			break;
-		}
-	}
+	r = kx_read_fd_into(fd, buf, size, ret_len);
 	close(fd);
-	if (r < 0)
-		return r;
-	buf[len] = '\0';
-	if (ret_len)
-		*ret_len = len;
-	return 0;
+	return r;
 }
 
 int kx_sysroot_read_u64(const struct kx_sysroot *s, const char *path, int base, uint64_t *ret)

@@ -7,6 +7,7 @@
 
 #include <libudev.h>
 
+#include "cleanup.h"
 #include "udevdev.h"
 
 static void udev_unrefp(struct udev **u)
@@ -20,8 +21,6 @@ static void enumerate_unrefp(struct udev_enumerate **e)
 	if (*e)
 		udev_enumerate_unref(*e);
 }
-
-#define _cleanup_(f) __attribute__((cleanup(f)))
 
 static void copy(char *dst, size_t size, const char *src)
 {

@@ -10,7 +10,7 @@ pkgs=(
 	libelf-dev libudev-dev libfdt-dev libsmartcols-dev zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev udev
 	# tests
 	libcmocka-dev bats bats-assert bats-support jq binutils elfutils time clang umockdev libumockdev-dev
-	libclang-rt-14-dev groff-base man-db git util-linux device-tree-compiler
+	libclang-rt-14-dev groff-base man-db git util-linux device-tree-compiler zstd
 	# cross builds (tests/cross-build.sh): the compilers and their C libraries (a Recommends of the
 	# compilers, so --no-install-recommends leaves them out); the other libraries are unpacked there
 	gcc-aarch64-linux-gnu gcc-powerpc64le-linux-gnu gcc-s390x-linux-gnu file

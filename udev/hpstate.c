@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "hpstate.h"
 #include "state.h"
 #include "strutil.h"
@@ -188,43 +189,32 @@ int kx_hp_status_parse(const char *text, size_t len, struct kx_hp_status *ret, s
 
 static int read_status(int dirfd, const char *dir, struct kx_hp_status *ret, struct kx_err *err)
 {
-	char *text;
-	struct stat sb;
-	ssize_t n;
-	int fd, r;
+	struct kx_err re, pe;
+	char name[PATH_MAX], *text;
+	size_t n;
+	int r;
 
-	fd = openat(dirfd, KX_HP_STATUS_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 && errno == ENOENT) {
+	snprintf(name, sizeof(name), "%s/%s", dir, KX_HP_STATUS_FILE);
+	kx_err_clear(&re);
+	r = kx_read_small_file(dirfd, KX_HP_STATUS_FILE, name, STATUS_MAX_BYTES,
+			       KX_READ_REGULAR | KX_READ_NOFOLLOW, &text, &n, &re);
+	if (r == -ENOENT) {
 		*ret = (struct kx_hp_status){ 0 };
 		return 0;
 	}
-	if (fd < 0)
-		return kx_err_set(err, -errno, "cannot open %s/%s: %s", dir, KX_HP_STATUS_FILE,
-				  strerror(errno));
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size > STATUS_MAX_BYTES) {
-		close(fd);
+	if (r == -EINVAL || r == -EFBIG || r == -ELOOP)
 		return kx_err_set(err, -EBADMSG, "%s/%s is not a status file of at most %u bytes; "
 				  "remove it", dir, KX_HP_STATUS_FILE, STATUS_MAX_BYTES);
+	if (r < 0) {
+		if (err)
+			*err = re;
+		return r;
 	}
-	text = malloc((size_t)sb.st_size + 1);
-	if (!text) {
-		close(fd);
-		return kx_err_set(err, -ENOMEM, "out of memory");
-	}
-	n = pread(fd, text, (size_t)sb.st_size, 0);
-	close(fd);
-	if (n < 0)
-		r = kx_err_set(err, -errno, "cannot read %s/%s: %s", dir, KX_HP_STATUS_FILE,
-			       strerror(errno));
-	else {
-		struct kx_err pe;
-
-		kx_err_clear(&pe);
-		r = kx_hp_status_parse(text, (size_t)n, ret, &pe);
-		if (r < 0)
-			kx_err_set(err, r, "%.200s/%s: %.200s; remove it to start the counters afresh",
-				   dir, KX_HP_STATUS_FILE, pe.msg);
-	}
+	kx_err_clear(&pe);
+	r = kx_hp_status_parse(text, n, ret, &pe);
+	if (r < 0)
+		kx_err_set(err, r, "%.200s/%s: %.200s; remove it to start the counters afresh", dir,
+			   KX_HP_STATUS_FILE, pe.msg);
 	free(text);
 	return r;
 }
@@ -311,4 +301,38 @@ int kx_hp_status_update(const char *dir, bool (*fn)(struct kx_hp_status *st, voi
 	close(lockfd);
 	close(dirfd);
 	return r;
+}
+
+int kx_hp_worker_lock(const char *dir, int *ret_fd, struct kx_err *err)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, KX_HP_WORKER_LOCK);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return kx_err_set(err, -errno, "cannot open %s: %s", path, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int r = errno == EWOULDBLOCK ? -EWOULDBLOCK : -errno;
+
+		close(fd);
+		if (r != -EWOULDBLOCK)
+			kx_err_set(err, r, "cannot lock %s: %s", path, strerror(-r));
+		return r;
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+bool kx_hp_worker_running(const char *dir)
+{
+	struct kx_err e;
+	int fd;
+
+	kx_err_clear(&e);
+	if (kx_hp_worker_lock(dir, &fd, &e) == -EWOULDBLOCK)
+		return true;
+	if (!e.code)
+		close(fd);
+	return false;
 }

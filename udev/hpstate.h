@@ -62,4 +62,12 @@ int kx_hp_status_load(const char *dir, struct kx_hp_status *ret, struct kx_err *
 int kx_hp_status_update(const char *dir, bool (*fn)(struct kx_hp_status *st, void *ctx), void *ctx,
 			struct kx_hp_status *ret_after, struct kx_err *err);
 
+/*
+ * The one worker's lock (DIR/hotplug.worker.lock, flock: a killed worker leaves none).  0 with
+ * *ret_fd holding it; -EWOULDBLOCK when another process holds it; -errno with err otherwise.
+ * kx_hp_worker_running(): true when some process holds it now.
+ */
+int kx_hp_worker_lock(const char *dir, int *ret_fd, struct kx_err *err);
+bool kx_hp_worker_running(const char *dir);
+
 #endif

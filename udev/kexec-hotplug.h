@@ -7,7 +7,9 @@
  */
 #include <stdbool.h>
 
+#include "cli.h"
 #include "hotplug.h"
+#include "kexecsys.h"
 #include "hpstate.h"
 #include "sysroot.h"
 
@@ -18,12 +20,8 @@ struct hp_ctx {
 	struct kx_sysroot sysroot;
 	struct kx_hp_config cfg;
 	char kexec[4096];               /* the loader a reload runs */
-	bool verbose;                   /* log lines to stderr too */
+	bool verbose;                   /* log lines to stderr too (kx_log_to_syslog) */
 };
-
-/* Log one line to syslog (LOG_DAEMON), and to stderr with -v. */
-void hp_log(const struct hp_ctx *c, int priority, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 /* The worker: returns at once when another holds hotplug.worker.lock. */
 int hp_worker(const struct hp_ctx *c);

@@ -13,12 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 
+#include "child.h"
+#include "fileio.h"
 #include "kexec-hotplug.h"
 #include "state.h"
 
@@ -35,22 +35,6 @@ static const char *const passed_env[] = {
 	"KEXEC_HOTPLUG_QUIET_MS", "KEXEC_HOTPLUG_MAX_SETTLE_MS", "KEXEC_HOTPLUG_SPAWN",
 };
 
-void hp_log(const struct hp_ctx *c, int priority, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsyslog(priority, fmt, ap);
-	va_end(ap);
-	if (c->verbose) {
-		va_start(ap, fmt);
-		fprintf(stderr, PROG ": ");
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-		va_end(ap);
-	}
-}
-
 static void usage(FILE *fp)
 {
 	fputs("Usage:\n"
@@ -65,11 +49,7 @@ static void usage(FILE *fp)
 	      "\nSee kexec-hotplug(8).\n", fp);
 }
 
-static int usage_error(const char *what)
-{
-	fprintf(stderr, PROG ": %s\nTry '" PROG " --help' for more information.\n", what);
-	return 2;
-}
+#define CONFIG_MAX 8191
 
 /* configuration file, then the environment; a bad setting is logged and the default kept */
 static void load_config(struct hp_ctx *c)
@@ -82,31 +62,29 @@ static void load_config(struct hp_ctx *c)
 		{ "KEXEC_HOTPLUG_SPAWN", "spawn" },
 	};
 	const char *path = getenv("KEXEC_HOTPLUG_CONF");
-	char text[8192];
+	char *text = NULL;
 	struct kx_err e;
-	ssize_t n = -1;
-	int fd;
+	size_t n;
+	int r;
 
 	if (!path || !*path)
 		path = KX_SYSCONFDIR "/kexec/hotplug.conf";
 	kx_hp_config_defaults(&c->cfg);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, text, sizeof(text));
-		close(fd);
-	}
 	kx_err_clear(&e);
-	if (n == (ssize_t)sizeof(text))
-		hp_log(c, LOG_WARNING, "%s is larger than %zu bytes: ignored, defaults used", path,
-		       sizeof(text) - 1);
-	else if (n >= 0 && kx_hp_config_parse(text, (size_t)n, &c->cfg, &e) < 0)
-		hp_log(c, LOG_WARNING, "%s: %s; defaults used", path, e.msg);
+	r = kx_read_small_file(AT_FDCWD, path, NULL, CONFIG_MAX, KX_READ_REGULAR, &text, &n, &e);
+	if (r == -EFBIG)
+		kx_log(LOG_WARNING, "%s is larger than %u bytes: ignored, defaults used", path,
+		       CONFIG_MAX);
+	kx_err_clear(&e);
+	if (r == 0 && kx_hp_config_parse(text, n, &c->cfg, &e) < 0)
+		kx_log(LOG_WARNING, "%s: %s; defaults used", path, e.msg);
+	free(text);
 	for (size_t i = 0; i < sizeof(envs) / sizeof(envs[0]); i++) {
 		const char *v = getenv(envs[i].env);
 
 		kx_err_clear(&e);
 		if (v && *v && kx_hp_config_set(&c->cfg, envs[i].key, v, &e) < 0)
-			hp_log(c, LOG_WARNING, "%s: %s; ignored", envs[i].env, e.msg);
+			kx_log(LOG_WARNING, "%s: %s; ignored", envs[i].env, e.msg);
 	}
 }
 
@@ -126,7 +104,7 @@ static int setup(struct hp_ctx *c)
 		snprintf(c->kexec, sizeof(c->kexec), "%s", "/usr/sbin/kexec");
 	r = kx_sysroot_init(&c->sysroot, root);
 	if (r < 0) {
-		hp_log(c, LOG_ERR, "KEXEC_HOTPLUG_SYSROOT=%s: %s", root, strerror(-r));
+		kx_log(LOG_ERR, "KEXEC_HOTPLUG_SYSROOT=%s: %s", root, strerror(-r));
 		return r;
 	}
 	load_config(c);
@@ -157,53 +135,12 @@ static bool record_event(struct kx_hp_status *st, void *ctx)
 	return true;
 }
 
-/* true when a worker holds its lock now: it looks for new events after releasing it */
-static bool worker_running(const char *dir)
-{
-	char path[PATH_MAX];
-	bool held = false;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, KX_HP_WORKER_LOCK);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return false;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
-		held = errno == EWOULDBLOCK;
-	close(fd);
-	return held;
-}
-
-static int wait_child(pid_t pid)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static void to_dev_null(void)
-{
-	int fd = open("/dev/null", O_RDWR);
-
-	if (fd < 0)
-		return;
-	dup2(fd, 0);
-	dup2(fd, 1);
-	dup2(fd, 2);
-	if (fd > 2)
-		close(fd);
-}
-
 /* systemd-run --no-block: under systemd, udev kills what it forked when the event is done */
-static int spawn_systemd(const struct hp_ctx *c, const char *self)
+static int spawn_systemd(const char *self)
 {
 	char envbuf[sizeof(passed_env) / sizeof(passed_env[0])][PATH_MAX + 64];
 	const char *argv[32];
 	unsigned n = 0;
-	pid_t pid;
 	int r;
 
 	argv[n++] = "systemd-run";
@@ -222,39 +159,26 @@ static int spawn_systemd(const struct hp_ctx *c, const char *self)
 	argv[n++] = self;
 	argv[n++] = "worker";
 	argv[n] = NULL;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		to_dev_null();
-		execvp(argv[0], (char **)argv);
-		_exit(127);
-	}
-	r = wait_child(pid);
+	r = kx_child_run(&(struct kx_child){ .path = argv[0], .argv = (char *const *)argv,
+					     .search = true, .err = KX_CHILD_STDERR_NULL }, NULL, 0);
 	if (r != 0)
-		hp_log(c, LOG_ERR, "systemd-run %s worker exited %d: no worker runs for this event; "
-		       "check that systemd-run is installed and in udev's PATH", self, r);
+		kx_log(LOG_ERR, "systemd-run %s worker %s %d: no worker runs for this event; check "
+		       "that systemd-run is installed and in udev's PATH", self,
+		       r < 0 ? "could not start: errno" : "exited", r < 0 ? -r : r);
 	return r == 0 ? 0 : -ECHILD;
 }
 
 /* a detached grandchild in its own session, stdio on /dev/null */
-static int spawn_fork(const struct hp_ctx *c, const char *self)
+static int spawn_fork(const char *self)
 {
-	pid_t pid = fork();
+	char *const argv[] = { (char *)self, (char *)"worker", NULL };
+	int r = kx_child_run(&(struct kx_child){ .path = self, .argv = argv,
+						 .err = KX_CHILD_STDERR_NULL, .detach = true },
+			     NULL, 0);
 
-	if (pid < 0) {
-		hp_log(c, LOG_ERR, "cannot start a worker: fork: %s", strerror(errno));
-		return -errno;
-	}
-	if (pid == 0) {
-		setsid();
-		if (fork() != 0)
-			_exit(0);
-		to_dev_null();
-		execl(self, self, "worker", (char *)NULL);
-		_exit(127);
-	}
-	return wait_child(pid) == 0 ? 0 : -ECHILD;
+	if (r < 0 && r != -ECHILD)
+		return kx_log_errno(LOG_ERR, r, "cannot start a worker");
+	return r == 0 ? 0 : -ECHILD;
 }
 
 static int start_worker(const struct hp_ctx *c)
@@ -264,13 +188,12 @@ static int start_worker(const struct hp_ctx *c)
 	bool systemd;
 
 	if (n <= 0) {
-		hp_log(c, LOG_ERR, "cannot start a worker: /proc/self/exe: %s", strerror(errno));
-		return -errno;
+		return kx_log_errno(LOG_ERR, -errno, "cannot start a worker: /proc/self/exe");
 	}
 	self[n] = '\0';
 	systemd = c->cfg.spawn == KX_HP_SPAWN_SYSTEMD ||
 		  (c->cfg.spawn == KX_HP_SPAWN_AUTO && access("/run/systemd/system", F_OK) == 0);
-	return systemd ? spawn_systemd(c, self) : spawn_fork(c, self);
+	return systemd ? spawn_systemd(self) : spawn_fork(self);
 }
 
 static int on_event(const struct hp_ctx *c)
@@ -284,11 +207,11 @@ static int on_event(const struct hp_ctx *c)
 	kx_err_clear(&e);
 	r = kx_hp_status_update(c->state_dir, record_event, &ev, NULL, &e);
 	if (r < 0) {
-		hp_log(c, LOG_ERR, "cannot record the %s %s event: %s", getenv("SUBSYSTEM"),
+		kx_log(LOG_ERR, "cannot record the %s %s event: %s", getenv("SUBSYSTEM"),
 		       getenv("ACTION"), e.msg);
 		return 1;
 	}
-	if (ev.kind < 0 || worker_running(c->state_dir))
+	if (ev.kind < 0 || kx_hp_worker_running(c->state_dir))
 		return 0;
 	return start_worker(c) < 0 ? 1 : 0;
 }
@@ -307,6 +230,7 @@ int main(int argc, char **argv)
 	const char *cmd;
 	int o;
 
+	kx_cli_init(PROG);
 	while ((o = getopt_long(argc, argv, "jvhV", opts, NULL)) != -1) {
 		switch (o) {
 		case 'j': json = true; break;
@@ -318,19 +242,16 @@ int main(int argc, char **argv)
 	}
 	cmd = optind < argc ? argv[optind++] : NULL;
 	if (optind < argc)
-		return usage_error("too many arguments");
+		return kx_usage_error("too many arguments");
 	if (cmd && strcmp(cmd, "worker") && strcmp(cmd, "status")) {
-		char msg[128];
-
-		snprintf(msg, sizeof(msg), "unknown command '%.64s' (worker or status)", cmd);
-		return usage_error(msg);
+		return kx_usage_error("unknown command '%.64s' (worker or status)", cmd);
 	}
 	if (json && (!cmd || strcmp(cmd, "status")))
-		return usage_error("--json goes with status");
+		return kx_usage_error("--json goes with status");
 	if (!cmd && !getenv("ACTION"))
-		return usage_error("no ACTION in the environment: udev runs this with an event "
+		return kx_usage_error("no ACTION in the environment: udev runs this with an event "
 				   "(see kexec-hotplug(8)); try 'kexec-hotplug status'");
-	openlog(PROG, LOG_PID, LOG_DAEMON);
+	kx_log_to_syslog(c.verbose);
 	if (setup(&c) < 0)
 		return 1;
 	if (!cmd)

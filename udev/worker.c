@@ -15,36 +15,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/wait.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
+#include "fadump.h"
 #include "kexec-hotplug.h"
 #include "state.h"
 
 static void sleep_ms(int64_t ms)
 {
 	nanosleep(&(struct timespec){ (time_t)(ms / 1000), (long)(ms % 1000) * 1000000 }, NULL);
-}
-
-static int lock_worker(const struct hp_ctx *c)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", c->state_dir, KX_HP_WORKER_LOCK);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		hp_log(c, LOG_ERR, "cannot open %s: %s", path, strerror(errno));
-		return -errno;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		close(fd);
-		return -EWOULDBLOCK;    /* another worker has it */
-	}
-	return fd;
 }
 
 /* Wait until the burst has settled; false when nothing is pending (or the status is unreadable). */
@@ -57,7 +39,7 @@ static bool settle(const struct hp_ctx *c)
 
 		kx_err_clear(&e);
 		if (kx_hp_status_load(c->state_dir, &st, &e) < 0) {
-			hp_log(c, LOG_ERR, "%s", e.msg);
+			kx_log(LOG_ERR, "%s", e.msg);
 			return false;
 		}
 		if (kx_hp_status_pending(&st) == 0)
@@ -138,91 +120,50 @@ static bool record_outcome(struct kx_hp_status *st, void *ctx)
 static int run_kexec(const struct hp_ctx *c, const struct kx_crash_record *rec, char *err,
 		     size_t size)
 {
-	char out[4096];
-	size_t len = 0;
-	int pipefd[2], status;
-	pid_t pid;
+	char out[4096], **argv;
+	size_t len;
+	int r;
 
 	if (rec->argc < 1) {
 		snprintf(err, size, "the saved load has no arguments to repeat");
 		return -EINVAL;
 	}
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		snprintf(err, size, "pipe: %s", strerror(errno));
-		return -errno;
+	argv = calloc(rec->argc + 1, sizeof(*argv));
+	if (!argv) {
+		snprintf(err, size, "out of memory");
+		return -ENOMEM;
 	}
-	pid = fork();
-	if (pid < 0) {
-		snprintf(err, size, "fork: %s", strerror(errno));
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return -EAGAIN;
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(pipefd[1], 2);
-		if (rec->cwd && chdir(rec->cwd) < 0) {
-			fprintf(stderr, "cannot enter the saved working directory %s: %s\n", rec->cwd,
-				strerror(errno));
-			_exit(126);
-		}
-		rec->argv[0] = (char *)c->kexec;
-		execv(c->kexec, rec->argv);
-		fprintf(stderr, "cannot run %s: %s\n", c->kexec, strerror(errno));
-		_exit(127);
-	}
-	close(pipefd[1]);
-	for (;;) {
-		ssize_t n = read(pipefd[0], out + len, sizeof(out) - 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (len == sizeof(out) - 1)     /* keep the end: the last lines say what happened */
-			memmove(out, out + len / 2, len - len / 2), len -= len / 2;
-	}
-	close(pipefd[0]);
-	out[len] = '\0';
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	memcpy(argv, rec->argv, rec->argc * sizeof(*argv));
+	argv[0] = (char *)c->kexec;
+	r = kx_child_run(&(struct kx_child){ .path = c->kexec, .argv = argv, .cwd = rec->cwd,
+					     .err = KX_CHILD_STDERR_CAPTURE }, out, sizeof(out));
+	free(argv);
+	if (r == 0)
 		return 0;
+	if (r < 0) {
+		snprintf(err, size, "cannot run %.200s: %s", c->kexec, strerror(-r));
+		return r;
+	}
+	len = strlen(out);
 	while (len && out[len - 1] == '\n')
 		out[--len] = '\0';
 	for (char *p = out; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
-	if (WIFEXITED(status))
-		snprintf(err, size, "%.100s exited %d: %.380s", c->kexec, WEXITSTATUS(status),
-			 len ? out : "(no message)");
+	if (r < 128)
+		snprintf(err, size, "%.100s exited %d: %.380s", c->kexec, r, len ? out : "(no message)");
 	else
-		snprintf(err, size, "%.100s was killed by signal %d", c->kexec, WTERMSIG(status));
+		snprintf(err, size, "%.100s was killed by signal %d", c->kexec, r - 128);
 	return -EIO;
 }
 
+/* fadump without hotplug_ready: register again, through the registrar kexec uses */
 static int reregister_fadump(const struct hp_ctx *c, char *err, size_t size)
 {
-	int fd = kx_sysroot_open(&c->sysroot, "/sys/kernel/fadump/registered", O_WRONLY | O_TRUNC);
+	struct kx_fadump_state st;
 
-	if (fd < 0) {
-		snprintf(err, size, "cannot open /sys/kernel/fadump/registered: %s", strerror(-fd));
-		return fd;
-	}
-	if (write(fd, "1\n", 2) != 2) {
-		int e = errno;
-
-		close(fd);
-		snprintf(err, size, "writing 1 to /sys/kernel/fadump/registered failed: %s",
-			 strerror(e));
-		return -e;
-	}
-	close(fd);
-	return 0;
+	kx_fadump_read(&c->sysroot, &st);
+	return kx_fadump_register(&st, NULL, kx_fadump_write_sysfs, (void *)&c->sysroot, err, size);
 }
 
 /* Decide for the burst: the strongest verdict of its kinds wins. */
@@ -267,7 +208,7 @@ static bool one_burst(const struct hp_ctx *c)
 
 	kx_err_clear(&e);
 	if (kx_hp_status_update(c->state_dir, take_burst, &b, NULL, &e) < 0) {
-		hp_log(c, LOG_ERR, "%s", e.msg);
+		kx_log(LOG_ERR, "%s", e.msg);
 		return false;
 	}
 	if (b.total == 0)
@@ -278,7 +219,7 @@ static bool one_burst(const struct hp_ctx *c)
 	if (r == 0)
 		kx_hp_saved_from(&rec, &saved);
 	else if (r != -ENOENT)
-		hp_log(c, LOG_ERR, "the saved load cannot be read (%s): treated as absent", e.msg);
+		kx_log(LOG_ERR, "the saved load cannot be read (%s): treated as absent", e.msg);
 	decide_burst(c, &b, &saved, &d, &o.ignored);
 	if (d.verdict == KX_HP_RELOAD || d.verdict == KX_HP_REREGISTER) {
 		int64_t t0 = kx_hp_now_ms();
@@ -289,22 +230,22 @@ static bool one_burst(const struct hp_ctx *c)
 		o.ok = r == 0;
 		o.duration_ms = kx_hp_now_ms() - t0;
 		if (o.ok)
-			hp_log(c, LOG_INFO, "%s after %llu events (%s) in %lld ms: %s",
+			kx_log(LOG_INFO, "%s after %llu events (%s) in %lld ms: %s",
 			       d.verdict == KX_HP_RELOAD ? "reloaded the crash kernel" :
 			       "re-registered fadump", (unsigned long long)b.total, what,
 			       (long long)o.duration_ms, d.reason);
 		else
-			hp_log(c, LOG_ERR, "%s after %llu events (%s) failed: %s",
+			kx_log(LOG_ERR, "%s after %llu events (%s) failed: %s",
 			       d.verdict == KX_HP_RELOAD ? "reloading the crash kernel" :
 			       "re-registering fadump", (unsigned long long)b.total, what, o.error);
 	} else if (d.verdict == KX_HP_STALE) {
 		snprintf(o.error, sizeof(o.error), "%s", d.reason);
-		hp_log(c, LOG_WARNING, "%llu events (%s): %s", (unsigned long long)b.total, what,
+		kx_log(LOG_WARNING, "%llu events (%s): %s", (unsigned long long)b.total, what,
 		       d.reason);
 	}
 	kx_err_clear(&e);
 	if (kx_hp_status_update(c->state_dir, record_outcome, &o, NULL, &e) < 0)
-		hp_log(c, LOG_ERR, "%s", e.msg);
+		kx_log(LOG_ERR, "%s", e.msg);
 	kx_crash_record_free(&rec);
 	return true;
 }
@@ -314,12 +255,14 @@ int hp_worker(const struct hp_ctx *c)
 	for (;;) {
 		struct kx_hp_status st;
 		struct kx_err e;
-		int fd = lock_worker(c);
+		int fd, r;
 
-		if (fd == -EWOULDBLOCK)
-			return 0;
-		if (fd < 0)
-			return fd;
+		kx_err_clear(&e);
+		r = kx_hp_worker_lock(c->state_dir, &fd, &e);
+		if (r == -EWOULDBLOCK)
+			return 0;       /* another worker has it */
+		if (r < 0)
+			return kx_log_err(LOG_ERR, &e, NULL);
 		while (settle(c) && one_burst(c))
 			;
 		close(fd);

@@ -100,6 +100,7 @@ const struct kx_arch_ops kx_arch_s390 = {
 	.name = "s390x",
 	.machines = machines,
 	.elf_machine = EM_S390,
+	.image_untellable = true,
 	.big_endian = true,
 	.kexec_arch = 22u << 16,        /* KEXEC_ARCH_S390 = EM_S390 << 16 = 0x160000 */
 	.image_types = image_types,

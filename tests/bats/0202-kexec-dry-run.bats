@@ -328,3 +328,14 @@ EOF
 	[ ! -e state ]
 	assert_equal "$(cat sys/sys/kernel/kexec_crash_loaded)" 1
 }
+
+@test "a --sysroot tree without proc/sys/kernel/arch: the arch is the image's, or the missing file is named" {
+	mksys qemu-1g-6.12 sys
+	rm sys/proc/sys/kernel/arch
+	run -0 --separate-stderr kx -p --dry-run --sysroot=sys vmlinuz
+	assert_equal "$stderr" "kexec: warning: --sysroot=sys has no proc/sys/kernel/arch: x86_64, the architecture of vmlinuz"
+	assert_line "crash kernel load plan (dry run: nothing is loaded)"
+	head -c 8192 /dev/zero >not-a-kernel
+	run -1 --separate-stderr kx -p --dry-run --sysroot=sys not-a-kernel
+	assert_equal "$stderr" "kexec: --sysroot=sys has no proc/sys/kernel/arch, and not-a-kernel is not a kernel image that tells its architecture (this kexec loads x86_64, aarch64, s390x, ppc64le, ppc64; an s390x image tells none): write the machine's arch (uname -m) to sys/proc/sys/kernel/arch"
+}

@@ -181,7 +181,7 @@ cmdline irqpoll nr_cpus=1"
 	assert_output '["load",false,false,"EKEYREJECTED","restored",null]'
 	run -0 --separate-stderr kx -p --json vmlinuz --sysroot=sys
 	run jq -c '.result' <<<"$output"
-	assert_output '{"loaded":true,"errno":null,"message":null,"previous":"none","restore_error":null}'
+	assert_output '{"loaded":true,"hotplug":"kernel","errno":null,"message":null,"previous":"none","restore_error":null}'
 }
 
 @test "-a falls back to kexec_load; when that fails too, the message is about kexec_load" {

@@ -71,7 +71,7 @@ model() { python3 -c 'import json, sys; print(json.load(sys.stdin)["memory_model
 	run -0 kx --estimate --json --sysroot=sys vmlinuz --initrd=gz.img
 	assert_equal "$(model initrd_unpacked)" $((4 * $(stat -c %s gz.img)))
 	assert_equal "$(model initrd_estimate)" "gzip compressed: its size × 4"
-	command -v zstd >/dev/null || skip "no zstd"
+	command -v zstd >/dev/null || fail "zstd is missing: tests/install-deps.sh installs it"
 	{ cat plain.cpio; zstd -q -c plain.cpio; } >early.img
 	run -0 kx --estimate --json --sysroot=sys vmlinuz --initrd=early.img
 	assert_equal "$(model initrd_unpacked)" $((3 * 4096 + 4 * ($(stat -c %s early.img) - $(stat -c %s plain.cpio))))

@@ -594,3 +594,39 @@ E820
 	run -0 kx -p -c --no-hotplug --sysroot=sys vmlinuz --initrd=elf-initrd.img
 	assert_equal "$(awk '{ print $4, $NF }' syscalls)" "flags=0x3e0001 0"
 }
+
+@test "the load the hotplug flag's EINVAL leaves is recorded and reported as the fallback mode" {
+	mksys qemu-1g-6.12 sys
+	KEXEC_EXT_FAKE_ERRNO=EINVAL run -0 --separate-stderr kx -p -c --json --sysroot=sys vmlinuz
+	assert_equal "$(jq -c '[.hotplug, .result.hotplug, .result.loaded]' <<<"$output")" '["kernel","fallback",true]'
+	run -0 grep -E '^(hotplug|flags) ' state/crash-load
+	assert_output "flags 0x3e0001
+hotplug fallback"
+}
+
+@test "no crashkernel=: -c refuses with the same sentence as -s, a size computed for this load" {
+	mksys no-crashkernel sys
+	run -1 --separate-stderr kx -p -c --sysroot=sys vmlinuz --initrd=initrd.img
+	[[ $stderr == 'kexec: no memory is reserved for a crash kernel: /proc/iomem has no "Crash kernel" range and kexec_crash_size is 0; add crashkernel=192M to the kernel command line and reboot (this load takes 104.4 MiB: kernel 63.5 MiB + initrd 40 MiB + elfcorehdr '* ]]
+	[[ $stderr != *256M* ]]
+	run -1 --separate-stderr kx -p -s --sysroot=sys vmlinuz --initrd=initrd.img
+	[[ $stderr == 'kexec: no memory is reserved for a crash kernel: /proc/iomem has no "Crash kernel" range and kexec_crash_size is 0; add crashkernel='* ]]
+	[ ! -e syscalls ]
+}
+
+@test "-a plans its kexec_load before the first syscall: a file load refused shows the kexec_load already built" {
+	mksys qemu-1g-6.12 sys
+	KEXEC_EXT_FAKE_ERRNO=ENOEXEC run -0 --separate-stderr kx -p --json --sysroot=sys vmlinuz
+	assert_equal "$(jq -c '[.syscall, .hotplug, .result.hotplug, (.segments | map(.name) | sort)]' <<<"$output")" '["kexec_load","kernel","kernel",["boot_params","elfcorehdr","kernel","purgatory"]]'
+	# a kexec_load the plan refused: the file load is still made, the reason shown after it
+	{ printf '\177ELF'; head -c 4092 /dev/zero; } >elf-initrd.img
+	rm syscalls
+	KEXEC_EXT_FAKE_ERRNO=ENOEXEC run -1 --separate-stderr kx -p --sysroot=sys vmlinuz --initrd=elf-initrd.img
+	# the refused file load, then the restore of the crash kernel loaded above: no kexec_load
+	assert_equal "$(awk '{ print $1 }' syscalls)" "kexec_file_load
+kexec_file_load"
+	assert_equal "${stderr_lines[0]}" "kexec: kexec_file_load refused the crash kernel (ENOEXEC); falling back to kexec_load"
+	[[ ${stderr_lines[1]} == "kexec: kexec_load: the initrd segment starts with ELF magic"* ]]
+	# the restore repeats the recorded command; its output is not mixed into this one's
+	assert_output ""
+}

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "hotplug.h"
+#include "kexecsys.h"
 #include "hpstate.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -202,6 +203,15 @@ static void the_sysfs_state_is_read_through_the_sysroot(void **state)
 	assert_int_equal(sys.crash_hotplug[KX_HP_MEMORY], 0);
 	assert_int_equal(sys.rereads[KX_HP_MEMORY], 3);        /* a steady 0: exactly the re-reads */
 	assert_int_equal(sys.rereads[KX_HP_CPU], 0);           /* unknown is not re-read */
+	/* the 6.19 layout wins over the old name, and works without it */
+	put(dir, "/sys/kernel/kexec/crash_loaded", "0\n");
+	kx_hp_sys_read(&s, false, 0, 0, &sys);
+	assert_int_equal(sys.crash_loaded, 0);
+	snprintf(cmd, sizeof(cmd), "rm %s/sys/kernel/kexec_crash_loaded", dir);
+	assert_int_equal(system(cmd), 0);
+	put(dir, "/sys/kernel/kexec/crash_loaded", "1\n");
+	kx_hp_sys_read(&s, false, 0, 0, &sys);
+	assert_int_equal(sys.crash_loaded, 1);
 	put(dir, "/sys/firmware/dump/dump_type", "fcp\n");
 	put(dir, "/proc/sys/kernel/arch", "s390x\n");
 	kx_hp_sys_read(&s, false, 0, 0, &sys);

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Small files read whole. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+
+int kx_read_fd_into(int fd, char *buf, size_t size, size_t *ret_len)
+{
+	size_t len = 0;
+
+	if (size < 2)
+		return -EINVAL;
+	for (;;) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == size - 1) {
+			char extra;
+
+			do
+				n = read(fd, &extra, 1);
+			while (n < 0 && errno == EINTR);
+			if (n > 0)
+				return -EFBIG;
+			if (n < 0)
+				return -errno;
+			break;
+		}
+	}
+	buf[len] = '\0';
+	if (ret_len)
+		*ret_len = len;
+	return 0;
+}
+
+int kx_read_small_file(int dirfd, const char *path, const char *name, size_t max,
+		       unsigned flags, char **ret, size_t *ret_len, struct kx_err *err)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC |
+			(flags & KX_READ_NOFOLLOW ? O_NOFOLLOW : 0)), r;
+	struct stat st;
+	size_t len;
+	char *buf;
+
+	if (!name)
+		name = path;
+	if (fd < 0)
+		return kx_err_set(err, -errno, "cannot open %s: %s", name, strerror(errno));
+	if ((flags & KX_READ_REGULAR) && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		return kx_err_set(err, -EINVAL, "%s is not a regular file", name);
+	}
+	buf = max < SIZE_MAX ? malloc(max + 1) : NULL;
+	if (!buf) {
+		close(fd);
+		return kx_err_set(err, -ENOMEM, "out of memory reading %s", name);
+	}
+	/* room for one more byte than max: that byte is how a larger file is told */
+	r = kx_read_fd_into(fd, buf, max + 1, &len);
+	close(fd);
+	if (r == 0 && len > max)
+		r = -EFBIG;
+	if (r < 0) {
+		free(buf);
+		if (r == -EFBIG)
+			return kx_err_set(err, r, "%s is larger than %zu bytes", name, max);
+		return kx_err_set(err, r, "cannot read %s: %s", name, strerror(-r));
+	}
+	*ret = buf;
+	if (ret_len)
+		*ret_len = len;
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KX_FILEIO_H
+#define KX_FILEIO_H
+/*
+ * Reading a small file whole: configuration, state records, /proc and /sys attributes.  The one
+ * read loop of the tree: EINTR retried, the size bounded (a file that grows past the bound is
+ * refused, never truncated silently), the text NUL-terminated.
+ */
+#include <stddef.h>
+
+#include "err.h"
+
+/*
+ * Read fd to its end into buf (size > 1), NUL-terminated.  0 with *ret_len; -EFBIG when more than
+ * size - 1 bytes are there; -errno from read.  Sets no error text: the caller names the file.
+ */
+int kx_read_fd_into(int fd, char *buf, size_t size, size_t *ret_len);
+
+/* Flags of kx_read_small_file(). */
+#define KX_READ_REGULAR  0x1u   /* refuse what is not a regular file (a FIFO would block) */
+#define KX_READ_NOFOLLOW 0x2u   /* refuse a symbolic link (O_NOFOLLOW) */
+
+/*
+ * PATH (relative to dirfd, or AT_FDCWD) read whole into a new buffer of at most `max` bytes
+ * plus a NUL.  -errno with err naming `name` (the path as the user knows it; NULL: path):
+ * -ENOENT and other open errors, -EINVAL not a regular file, -EFBIG larger than max.
+ */
+int kx_read_small_file(int dirfd, const char *path, const char *name, size_t max,
+		       unsigned flags, char **ret, size_t *ret_len, struct kx_err *err);
+
+#endif
