@@ -21,6 +21,7 @@
 #endif
 
 #include "kdump.h"
+#include "machine.h"
 
 /* disk_dump_header fields (64-bit layout: struct timeval is 16 bytes, 8-aligned) */
 #define H_VERSION        8
@@ -139,26 +140,6 @@ uint32_t kx_kdump_supported(void)
 	return s;
 }
 
-static uint16_t machine_of(const char *m)
-{
-	static const struct { const char *name; uint16_t em; } map[] = {
-		{ "x86_64", EM_X86_64 }, { "aarch64", EM_AARCH64 }, { "arm64", EM_AARCH64 },
-		{ "ppc64", EM_PPC64 }, { "ppc64le", EM_PPC64 }, { "s390x", EM_S390 },
-		{ "s390", EM_S390 }, { "riscv64", EM_RISCV }, { "loongarch64", 258 },
-		{ "mips64", EM_MIPS }, { "sparc64", EM_SPARCV9 },
-	};
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(m, map[i].name))
-			return map[i].em;
-	return EM_NONE;
-}
-
-static bool is_32bit_machine(const char *m)
-{
-	return (m[0] == 'i' && strlen(m) == 4 && !strcmp(m + 2, "86")) || !strncmp(m, "arm", 3) ||
-	       !strcmp(m, "ppc") || !strcmp(m, "mips") || !strcmp(m, "riscv32");
-}
-
 static void uts_field(const unsigned char *h, int field, char *out)
 {
 	memcpy(out, h + H_UTSNAME + field * UTS_LEN, UTS_LEN);
@@ -181,6 +162,7 @@ static int check_area(struct kx_kdump *k, uint64_t off, uint64_t size, uint64_t 
 static int read_headers(struct kx_kdump *k, struct kx_err *err)
 {
 	struct kx_kdump_info *in = &k->info;
+	const struct kx_machine *m;
 	unsigned char h[H_SIZE], s[S_SIZE];
 	uint32_t v;
 	uint64_t sub, blocks;
@@ -201,11 +183,12 @@ static int read_headers(struct kx_kdump *k, struct kx_err *err)
 	in->header_version = (int)v;
 	uts_field(h, 2, in->release);
 	uts_field(h, 4, in->machine);
-	if (is_32bit_machine(in->machine))
+	m = kx_machine_by_name(in->machine);
+	if (m && m->word_size == 4)
 		return kx_err_at(err, -EPROTONOSUPPORT, H_UTSNAME + 4 * UTS_LEN, "kdump-compressed "
 				 "dump of a 32-bit kernel (%s): only 64-bit layouts are read; convert "
 				 "it with 'makedumpfile -E' to an ELF vmcore", in->machine);
-	in->e_machine = machine_of(in->machine);
+	in->e_machine = m ? m->em : EM_NONE;
 	in->status = get32(k, h + H_STATUS);
 	in->block_size = get32(k, h + H_BLOCK_SIZE);
 	in->sub_hdr_size = get32(k, h + H_SUB_HDR_SIZE);

@@ -4,3 +4,5 @@ LIB_SRCS      += lib/kdump.c
 UNIT_TESTS    += tests/unit/test-kdump
 FUZZERS       += tests/fuzz/fuzz-kdump
 BENCHES       += bench/vmcore-dmesg-kdump.sh
+LIB_SRCS      += lib/machine.c
+UNIT_TESTS    += tests/unit/test-machine

@@ -8,6 +8,7 @@
 
 #include "dd.h"
 #include "kdump.h"
+#include "machine.h"
 #include "notes.h"
 #include "vmcoreinfo.h"
 
@@ -38,19 +39,13 @@ static void problem(struct check *c, const struct kx_err *e)
 	}
 }
 
-static const char *machine_name(uint16_t m)
+/* e_machine's name ("s390" for s390 and s390x alike), or "unknown" */
+static const char *machine_name(const struct kx_vmcore_info *info)
 {
-	switch (m) {
-	case EM_386: return "i386";
-	case EM_X86_64: return "x86_64";
-	case EM_AARCH64: return "aarch64";
-	case EM_ARM: return "arm";
-	case EM_PPC: return "ppc";
-	case EM_PPC64: return "ppc64";
-	case EM_S390: return "s390";
-	case EM_RISCV: return "riscv";
-	default: return "unknown";
-	}
+	const struct kx_machine *m = kx_machine_by_elf(info->machine, info->elfclass,
+						       info->data == ELFDATA2MSB);
+
+	return m ? m->em_name : "unknown";
 }
 
 /* PAGESIZE from VMCOREINFO (0 when absent): device-dump notes are whole pages of it. */
@@ -206,7 +201,7 @@ int dd_check(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 		       "(%zu PT_NOTE, %zu PT_LOAD), %zu notes, %zu device dumps\n",
 		       o->vmcore, info->elfclass == ELFCLASS64 ? 64 : 32,
 		       info->data == ELFDATA2MSB ? "big" : "little", info->machine,
-		       machine_name(info->machine), info->phnum, pt_notes, pt_loads, notes, dumps);
+		       machine_name(info), info->phnum, pt_notes, pt_loads, notes, dumps);
 		if (!have_vmcoreinfo)
 			printf("note: no VMCOREINFO note (vmcore-dmesg and crash need it)\n");
 		if (c.problems)

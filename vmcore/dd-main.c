@@ -70,28 +70,45 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 /*
- * In the capture kernel, /proc/cmdline carries what the loader budgeted (kexec_dd=COUNT:BYTES,
- * kexec(8)); --sysroot=DIR reads DIR/proc/cmdline instead (and DIR/proc/vmcore by default).
+ * The input of every mode: VMCORE when one is named, else /proc/vmcore under --sysroot=DIR (the
+ * running system's without it).  0, or -exit status with the problem printed.
  */
-static int read_expected(const char *sysroot, bool vmcore_given, struct dd_opts *o)
+static int resolve_input(const char *sysroot, const char *given, struct kx_sysroot *ret_root,
+			 struct dd_opts *o)
 {
 	static char vmcore[PATH_MAX];
-	struct kx_sysroot s;
-	char buf[4096];
-	int r = kx_sysroot_init(&s, sysroot);
+	int r = kx_sysroot_init(ret_root, sysroot);
 
 	if (r < 0) {
 		fprintf(stderr, PROG ": --sysroot=%s: %s\n", sysroot, strerror(-r));
 		return -EXIT_USAGE;
 	}
-	if (!vmcore_given && sysroot && kx_sysroot_path(&s, "/proc/vmcore", vmcore, sizeof(vmcore)))
-		o->vmcore = vmcore;
-	r = kx_sysroot_read(&s, "/proc/cmdline", buf, sizeof(buf), NULL);
+	if (given) {
+		o->vmcore = given;
+		return 0;
+	}
+	if (!kx_sysroot_path(ret_root, "/proc/vmcore", vmcore, sizeof(vmcore))) {
+		fprintf(stderr, PROG ": --sysroot=%s: %s\n", sysroot, strerror(ENAMETOOLONG));
+		return -EXIT_USAGE;
+	}
+	o->vmcore = vmcore;
+	return 0;
+}
+
+/*
+ * In the capture kernel, /proc/cmdline carries what the loader budgeted (kexec_dd=COUNT:BYTES,
+ * kexec(8)); --sysroot=DIR reads DIR/proc/cmdline instead.
+ */
+static void read_expected(const struct kx_sysroot *s, const char *sysroot, struct dd_opts *o)
+{
+	char buf[4096];
+	int r = kx_sysroot_read(s, "/proc/cmdline", buf, sizeof(buf), NULL);
+
 	if (r < 0) {
 		fprintf(stderr, PROG ": warning: cannot read /proc/cmdline%s%s: %s; expected device "
 			"dumps unknown\n", sysroot ? " under " : "", sysroot ? sysroot : "",
 			strerror(-r));
-		return 0;
+		return;
 	}
 	o->cmdline_read = true;
 	r = kx_dd_cmdline_parse(buf, &o->expected_count, &o->expected_bytes);
@@ -99,7 +116,6 @@ static int read_expected(const char *sysroot, bool vmcore_given, struct dd_opts 
 		fprintf(stderr, PROG ": warning: ignoring a malformed kexec_dd= on the command line "
 			"(expected kexec_dd=COUNT:BYTES)\n");
 	o->has_expected = r == 1;
-	return 0;
 }
 
 static const char *const mode_names[] = {
@@ -130,11 +146,12 @@ static int parse_args(int argc, char **argv, struct dd_opts *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool mode_set = false, json = false, raw = false, vmcore_given = false;
-	const char *sysroot = NULL;
-	int c;
+	bool mode_set = false, json = false, raw = false;
+	const char *sysroot = NULL, *given = NULL;
+	struct kx_sysroot root;
+	int c, r;
 
-	*o = (struct dd_opts){ .mode = DD_LIST, .vmcore = "/proc/vmcore", .expect = -1 };
+	*o = (struct dd_opts){ .mode = DD_LIST, .expect = -1 };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":lnsx:d:fJo:rhV", longopts, NULL)) != -1) {
 		enum dd_mode m;
@@ -178,21 +195,18 @@ static int parse_args(int argc, char **argv, struct dd_opts *o)
 		default: return -usage_error("unrecognized option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc) {
-		o->vmcore = argv[optind++];
-		vmcore_given = true;
-	}
+	if (optind < argc)
+		given = argv[optind++];
 	if (optind < argc)
 		return -usage_error("unexpected argument '%s' (one VMCORE at a time)", argv[optind]);
 	if (o->expect >= 0 && o->mode != DD_LIST)
 		return -usage_error("%s", "--expect only applies to --list");
+	r = resolve_input(sysroot, given, &root, o);
+	if (r < 0)
+		return r;
 	/* /proc/vmcore named explicitly is the capture kernel's own dump too */
-	if (o->mode == DD_LIST && (sysroot || !vmcore_given || !strcmp(o->vmcore, "/proc/vmcore"))) {
-		int r = read_expected(sysroot, vmcore_given, o);
-
-		if (r)
-			return r;
-	}
+	if (o->mode == DD_LIST && (sysroot || !given || !strcmp(o->vmcore, "/proc/vmcore")))
+		read_expected(&root, sysroot, o);
 	if (json && raw)
 		return -usage_error("%s", "--json and --raw are mutually exclusive");
 	o->out_mode = json ? KX_OUT_JSON : raw ? KX_OUT_RAW : KX_OUT_TABLE;

@@ -12,6 +12,7 @@
 
 #include "dmesg.h"
 #include "fileout.h"
+#include "machine.h"
 #include "output.h"
 #include "units.h"
 #include "vaddr.h"
@@ -202,18 +203,16 @@ static int mem_offset(void *ctx, uint64_t addr, uint64_t *ret)
 	return 0;
 }
 
-/* sizeof(long) of the crashed kernel: by machine where the ELF class may differ (i386 PAE,
- * 32-bit ARM and PowerPC dumps can be ELF64), else by class */
+/* sizeof(long) of the crashed kernel: the machine's (which wins over the ELF class: i386 PAE,
+ * 32-bit ARM and PowerPC dumps can be ELF64), else the class's for a machine not in the table */
 static unsigned kernel_word(const struct kx_vmcore_info *info)
 {
-	switch (info->machine) {
-	case EM_386: case EM_ARM: case EM_PPC:
-		return 4;
-	case EM_X86_64: case EM_AARCH64: case EM_PPC64:
-		return 8;
-	default:
-		return info->elfclass == ELFCLASS64 ? 8 : 4;
-	}
+	const struct kx_machine *m = kx_machine_by_elf(info->machine, info->elfclass,
+						       info->data == ELFDATA2MSB);
+
+	if (m)
+		return m->word_size;
+	return info->elfclass == ELFCLASS64 ? 8 : 4;
 }
 
 static int exit_for(int r)

@@ -49,6 +49,17 @@ setup() {
 	assert_line "problem: device dump 0: the note is 4096 bytes, not a whole number of 65536-byte pages as the kernel writes it (at offset 0x1000)"
 }
 
+@test "--check names the e_machine whatever the class and byte order (one name for s390 and s390x), unknown ones as unknown" {
+	for m in 62:x86_64 3:i386 183:aarch64 40:arm 21:ppc64 20:ppc 22:s390 243:riscv 8:mips \
+		43:sparc64 258:loongarch 9999:unknown; do
+		for shape in 64:little 32:little 64:big; do
+			mkcore c --machine="${m%%:*}" --class="${shape%%:*}" --endian="${shape#*:}" --dd='a,1'
+			run -0 vdd --check c
+			assert_line --index 0 --partial " core, machine ${m%%:*} (${m#*:}), "
+		done
+	done
+}
+
 @test "--check says when VMCOREINFO is missing but does not fail for it" {
 	mkcore c --dd='a,1'
 	run -0 vdd --check c

@@ -89,6 +89,19 @@ setup() {
 	same_as_debian c
 }
 
+@test "a 32-bit kernel's log in an ELF64 dump (i386 PAE) is read with the machine's 4-byte words" {
+	mklog c --class=64 --machine=i386 -- --class=32 --count-bits=4 --size-bits=9 --gen=20,27 \
+		--rec=end
+	run -0 vdm c
+	cmp c.exp <(printf '%s\n' "$output")
+	# the same log from a machine vmcore-dmesg does not know is read by the ELF class
+	mklog d --class=64 --machine=9999 -- --class=32 --count-bits=4 --size-bits=9 --gen=20,27 \
+		--rec=end
+	run -1 vdm d
+	assert_output --partial "does not fit SIZE(atomic_long_t)=4"
+	same_as_debian c
+}
+
 @test "lockless, 64-bit big-endian (ppc64) matches Debian" {
 	mklog c --endian=big --machine=ppc64 -- --endian=big --count-bits=4 --size-bits=9 \
 		--gen=80,27 --empty --rec=end

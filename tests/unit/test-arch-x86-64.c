@@ -15,6 +15,10 @@
 #include <cmocka.h>
 
 #include "arch.h"
+#include "arm64/arm64.h"
+#include "machine.h"
+#include "ppc64/ppc64.h"
+#include "s390/s390.h"
 #include "x86_64/bzimage.h"
 #include "x86_64/x86_64.h"
 
@@ -227,6 +231,30 @@ static void boot_params_grow_with_the_command_line(void **state)
 	assert_true(kx_x86_bootparams_size(4096) > 2 * 4096);
 }
 
+/* Until the ops take these facts from lib/machine, they must say the same as its table: the
+ * arch's name and every name it is found by are one row, with its e_machine and byte order. */
+static void every_arch_agrees_with_the_machine_table(void **state)
+{
+	static const struct kx_arch_ops *const arches[] = {
+		&kx_arch_x86_64, &kx_arch_arm64, &kx_arch_s390, &kx_arch_ppc64le, &kx_arch_ppc64,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++) {
+		const struct kx_arch_ops *a = arches[i];
+		const struct kx_machine *m = kx_machine_by_name(a->name);
+
+		assert_non_null(m);
+		assert_string_equal(m->name, a->name);
+		assert_int_equal(m->em, a->elf_machine);
+		assert_int_equal(m->big_endian, a->big_endian);
+		assert_int_equal(m->word_size, 8);
+		assert_ptr_equal(kx_arch_find(a->name), a);
+		for (const char *const *n = a->machines; *n; n++)
+			assert_ptr_equal(kx_machine_by_name(*n), m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +262,7 @@ int main(void)
 		cmocka_unit_test(refuses_what_the_kernels_probe_refuses),
 		cmocka_unit_test(odd_headers_parse_safely),
 		cmocka_unit_test(probe_fills_image_info_and_checks_the_type),
+		cmocka_unit_test(every_arch_agrees_with_the_machine_table),
 		cmocka_unit_test(a_crash_load_is_laid_out_as_the_kernel_does),
 		cmocka_unit_test(a_load_that_does_not_fit_says_which_segment),
 		cmocka_unit_test(boot_params_grow_with_the_command_line),

@@ -179,6 +179,40 @@ static void expect_open_error(struct img *m, int code, const char *msg)
 		fail_msg("message \"%s\" lacks \"%s\"", err.msg, msg);
 }
 
+/* utsname.machine names the crashed kernel's machine: its e_machine, and 32-bit kernels (whose
+ * sub-header has other offsets) are refused */
+static void the_machine_name_gives_e_machine_and_refuses_32_bit_kernels(void **state)
+{
+	static const struct { const char *name; int code; uint16_t em; } t[] = {
+		{ "x86_64", 0, EM_X86_64 }, { "aarch64", 0, EM_AARCH64 }, { "ppc64le", 0, EM_PPC64 },
+		{ "ppc64", 0, EM_PPC64 }, { "s390x", 0, EM_S390 }, { "riscv64", 0, EM_RISCV },
+		{ "loongarch64", 0, 258 }, { "mips64", 0, EM_MIPS }, { "sparc64", 0, EM_SPARCV9 },
+		{ "alpha", 0, EM_NONE },        /* unknown: read, e_machine unknown */
+		{ "i686", -EPROTONOSUPPORT, 0 }, { "armv7l", -EPROTONOSUPPORT, 0 },
+		{ "ppc", -EPROTONOSUPPORT, 0 }, { "mips", -EPROTONOSUPPORT, 0 },
+		{ "riscv32", -EPROTONOSUPPORT, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct kx_vmcore *v = NULL;
+		struct kx_err err;
+		struct img m;
+
+		build(&m, false);
+		memset(m.b + 12 + 4 * 65, 0, 65);
+		bytes(&m, 12 + 4 * 65, t[i].name, strlen(t[i].name));
+		assert_int_equal(open_img(&m, &v, &err), t[i].code);
+		if (t[i].code) {
+			assert_non_null(strstr(err.msg, "dump of a 32-bit kernel"));
+			continue;
+		}
+		assert_int_equal(kx_vmcore_info(v)->machine, t[i].em);
+		assert_string_equal(kx_kdump_info(kx_vmcore_kdump(v))->machine, t[i].name);
+		kx_vmcore_close(v);
+	}
+}
+
 static void corrupt_headers_are_named_with_their_offset(void **state)
 {
 	struct img m;
@@ -254,6 +288,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_kdump_file_opens_with_its_notes_as_one_pt_note),
 		cmocka_unit_test(pages_read_raw_and_compressed_and_missing_ones_say_so),
+		cmocka_unit_test(the_machine_name_gives_e_machine_and_refuses_32_bit_kernels),
 		cmocka_unit_test(corrupt_headers_are_named_with_their_offset),
 		cmocka_unit_test(bad_descriptors_fail_the_page_not_the_process),
 #ifdef HAVE_ZLIB
