@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "dd.h"
 #include "fileout.h"
 #include "notes.h"
@@ -128,7 +129,7 @@ static void report_failure(struct extract *x, size_t index, const struct kx_vmco
 		kx_json_string(x->json, "error", e->msg[0] ? e->msg : strerror(-e->code));
 		kx_json_object_end(x->json);
 	} else {
-		fprintf(stderr, "vmcore-dd: dump %zu \"%s\": %s\n", index,
+		kx_error("dump %zu \"%s\": %s", index,
 			kx_escape(dd->name, dd->name_len, name, sizeof(name)),
 			kx_err_text(e, text, sizeof(text)));
 	}

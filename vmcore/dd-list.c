@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "dd.h"
 #include "kdump.h"
 #include "notes.h"
@@ -97,14 +98,14 @@ static void list_expected(struct kx_out *out, const struct dd_opts *o, size_t co
 			  uint64_t found_bytes)
 {
 	if (o->has_expected && count < o->expected_count && o->expect < 0)
-		fprintf(stderr, "vmcore-dd: warning: %u device dump%s budgeted at load time, %zu "
+		kx_warn("%u device dump%s budgeted at load time, %zu "
 			"found: a driver did not write its dump (or the capture kernel has "
-			"novmcoredd, or no CONFIG_PROC_VMCORE_DEVICE_DUMP)\n", o->expected_count,
+			"novmcoredd, or no CONFIG_PROC_VMCORE_DEVICE_DUMP)", o->expected_count,
 			o->expected_count == 1 ? "" : "s", count);
 	if (o->has_expected && found_bytes > o->expected_bytes)
-		fprintf(stderr, "vmcore-dd: warning: the device dumps take %" PRIu64 " bytes, more "
+		kx_warn("the device dumps take %" PRIu64 " bytes, more "
 			"than the %" PRIu64 " budgeted at load time: raise the budget "
-			"(kexec --device-dump-budget, /etc/kexec/device-dump.conf)\n", found_bytes,
+			"(kexec --device-dump-budget, /etc/kexec/device-dump.conf)", found_bytes,
 			o->expected_bytes);
 	if (o->out_mode != KX_OUT_JSON)
 		return;

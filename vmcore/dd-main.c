@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "dd.h"
 #include "devdump.h"
 #include "sysroot.h"
 
 #define PROG "vmcore-dd"
 
-enum exit_status { EXIT_OK = 0, EXIT_BAD = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 static void usage(FILE *fp)
 {
@@ -57,21 +57,9 @@ static void usage(FILE *fp)
 	      fp);
 }
 
-static int usage_error(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, PROG ": ");
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	fprintf(stderr, fmt, arg);
-#pragma GCC diagnostic pop
-	fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
-	return EXIT_USAGE;
-}
-
 /*
  * The input of every mode: VMCORE when one is named, else /proc/vmcore under --sysroot=DIR (the
- * running system's without it).  0, or -exit status with the problem printed.
+ * running system's without it).  0, or the exit status with the problem printed.
  */
 static int resolve_input(const char *sysroot, const char *given, struct kx_sysroot *ret_root,
 			 struct dd_opts *o)
@@ -80,16 +68,16 @@ static int resolve_input(const char *sysroot, const char *given, struct kx_sysro
 	int r = kx_sysroot_init(ret_root, sysroot);
 
 	if (r < 0) {
-		fprintf(stderr, PROG ": --sysroot=%s: %s\n", sysroot, strerror(-r));
-		return -EXIT_USAGE;
+		kx_error("--sysroot=%s: %s", sysroot, strerror(-r));
+		return KX_EXIT_USAGE;
 	}
 	if (given) {
 		o->vmcore = given;
 		return 0;
 	}
 	if (!kx_sysroot_path(ret_root, "/proc/vmcore", vmcore, sizeof(vmcore))) {
-		fprintf(stderr, PROG ": --sysroot=%s: %s\n", sysroot, strerror(ENAMETOOLONG));
-		return -EXIT_USAGE;
+		kx_error("--sysroot=%s: %s", sysroot, strerror(ENAMETOOLONG));
+		return KX_EXIT_USAGE;
 	}
 	o->vmcore = vmcore;
 	return 0;
@@ -113,8 +101,8 @@ static void read_expected(const struct kx_sysroot *s, const char *sysroot, struc
 	o->cmdline_read = true;
 	r = kx_dd_cmdline_parse(buf, &o->expected_count, &o->expected_bytes);
 	if (r < 0)
-		fprintf(stderr, PROG ": warning: ignoring a malformed kexec_dd= on the command line "
-			"(expected kexec_dd=COUNT:BYTES)\n");
+		kx_warn("ignoring a malformed kexec_dd= on the command line "
+			"(expected kexec_dd=COUNT:BYTES)");
 	o->has_expected = r == 1;
 }
 
@@ -165,10 +153,8 @@ static int parse_args(int argc, char **argv, struct dd_opts *o)
 		case OPT_CHECK: m = DD_CHECK;
 		mode:
 			if (mode_set && o->mode != m) {
-				fprintf(stderr, PROG ": %s and %s are mutually exclusive\n"
-					"Try '" PROG " --help' for more information.\n",
-					mode_names[o->mode], mode_names[m]);
-				return -EXIT_USAGE;
+				return kx_usage_error("%s and %s are mutually exclusive",
+						      mode_names[o->mode], mode_names[m]);
 			}
 			mode_set = true;
 			o->mode = m;
@@ -185,53 +171,53 @@ static int parse_args(int argc, char **argv, struct dd_opts *o)
 			errno = 0;
 			o->expect = strtol(optarg, &end, 10);
 			if (!*optarg || *end || errno || o->expect < 0 || o->expect > KX_DD_MAX_DEVICES)
-				return -usage_error("--expect=%s: not a number of device dumps", optarg);
+				return kx_usage_error("--expect=%s: not a number of device dumps", optarg);
 			break;
 		}
 		case OPT_SYSROOT: sysroot = optarg; break;
-		case 'h': usage(stdout); return 1;
-		case 'V': printf(PROG " from " PACKAGE_NAME " " PACKAGE_VERSION "\n"); return 1;
-		case ':': return -usage_error("option '%s' needs an argument", argv[optind - 1]);
-		default: return -usage_error("unrecognized option '%s'", argv[optind - 1]);
+		case 'h': usage(stdout); return KX_EXIT_OK;
+		case 'V': printf(PROG " from " PACKAGE_NAME " " PACKAGE_VERSION "\n"); return KX_EXIT_OK;
+		case ':': return kx_usage_error("option '%s' needs an argument", argv[optind - 1]);
+		default: return kx_usage_error("unrecognized option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		given = argv[optind++];
 	if (optind < argc)
-		return -usage_error("unexpected argument '%s' (one VMCORE at a time)", argv[optind]);
+		return kx_usage_error("unexpected argument '%s' (one VMCORE at a time)", argv[optind]);
 	if (o->expect >= 0 && o->mode != DD_LIST)
-		return -usage_error("%s", "--expect only applies to --list");
+		return kx_usage_error("--expect only applies to --list");
 	r = resolve_input(sysroot, given, &root, o);
-	if (r < 0)
+	if (r != 0)
 		return r;
 	/* /proc/vmcore named explicitly is the capture kernel's own dump too */
 	if (o->mode == DD_LIST && (sysroot || !given || !strcmp(o->vmcore, "/proc/vmcore")))
 		read_expected(&root, sysroot, o);
 	if (json && raw)
-		return -usage_error("%s", "--json and --raw are mutually exclusive");
+		return kx_usage_error("--json and --raw are mutually exclusive");
 	o->out_mode = json ? KX_OUT_JSON : raw ? KX_OUT_RAW : KX_OUT_TABLE;
 	if (o->to && o->mode != DD_DUMP)
-		return -usage_error("%s", "--to only applies to --dump");
+		return kx_usage_error("--to only applies to --dump");
 	if (o->force && o->mode != DD_EXTRACT && !(o->mode == DD_DUMP && o->to))
-		return -usage_error("%s", "--force only applies to --extract and --dump --to");
+		return kx_usage_error("--force only applies to --extract and --dump --to");
 	if (json && o->mode == DD_DUMP)
-		return -usage_error("%s", "--dump writes raw data; --json does not apply");
+		return kx_usage_error("--dump writes raw data; --json does not apply");
 	if (o->columns && o->mode != DD_LIST && o->mode != DD_NOTES && o->mode != DD_SEGMENTS)
-		return -usage_error("%s", "--output only applies to --list, --notes and --segments");
+		return kx_usage_error("--output only applies to --list, --notes and --segments");
 	if (o->mode == DD_EXTRACT && !*o->extract_dir)
-		return -usage_error("%s", "--extract needs a directory");
-	return 0;
+		return kx_usage_error("--extract needs a directory");
+	return KX_CLI_CONTINUE;
 }
 
 static int exit_for(int r)
 {
 	if (r >= 0)
-		return EXIT_OK;
+		return KX_EXIT_OK;
 	if (kx_err_is_malformed(r) || r == -EEXIST || r == -ESRCH || r == -ENOTUNIQ)
-		return EXIT_BAD;
+		return KX_EXIT_FAIL;
 	if (r == -ENOTTY || r == -EINVAL)
-		return EXIT_USAGE;
-	return EXIT_IO;
+		return KX_EXIT_USAGE;
+	return KX_EXIT_IO;
 }
 
 int main(int argc, char **argv)
@@ -242,24 +228,23 @@ int main(int argc, char **argv)
 	char text[640];
 	int r;
 
+	kx_cli_init(PROG);
 	r = parse_args(argc, argv, &o);
-	if (r > 0)
-		return EXIT_OK;
-	if (r < 0)
-		return -r;
+	if (r != KX_CLI_CONTINUE)
+		return r;
 
 	kx_err_clear(&err);
 	r = kx_vmcore_open(o.vmcore, &v, &err);
 	if (r < 0) {
-		fprintf(stderr, PROG ": %s: %s\n", o.vmcore, kx_err_text(&err, text, sizeof(text)));
+		kx_error("%s: %s", o.vmcore, kx_err_text(&err, text, sizeof(text)));
 		if (o.out_mode == KX_OUT_JSON)
 			kx_out_json_error(stdout, o.vmcore, &err);
 		/* a file that is not a usable ELF core is malformed input; failing to open it is I/O */
-		return kx_err_is_malformed(r) || r == -EPROTONOSUPPORT ? EXIT_BAD : EXIT_IO;
+		return kx_err_is_malformed(r) || r == -EPROTONOSUPPORT ? KX_EXIT_FAIL : KX_EXIT_IO;
 	}
 	if (kx_vmcore_info(v)->type != ET_CORE)
-		fprintf(stderr, PROG ": warning: %s is an ELF file of type %u, not a core dump "
-			"(ET_CORE)\n", o.vmcore, kx_vmcore_info(v)->type);
+		kx_warn("%s is an ELF file of type %u, not a core dump "
+			"(ET_CORE)", o.vmcore, kx_vmcore_info(v)->type);
 
 	switch (o.mode) {
 	case DD_LIST: r = dd_list(v, &o, &err); break;
@@ -270,14 +255,13 @@ int main(int argc, char **argv)
 	case DD_CHECK: r = dd_check(v, &o, &err); break;
 	}
 	if (r == -EINVAL)
-		fprintf(stderr, PROG ": %s\nTry '" PROG " --help' for more information.\n",
-			kx_err_text(&err, text, sizeof(text)));
+		kx_usage_error("%s", kx_err_text(&err, text, sizeof(text)));
 	else if (r < 0 && o.mode != DD_CHECK)
-		fprintf(stderr, PROG ": %s: %s\n", o.vmcore, kx_err_text(&err, text, sizeof(text)));
+		kx_error("%s: %s", o.vmcore, kx_err_text(&err, text, sizeof(text)));
 	kx_vmcore_close(v);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, PROG ": write error on standard output\n");
-		return EXIT_IO;
+		kx_error("write error on standard output");
+		return KX_EXIT_IO;
 	}
 	return exit_for(r);
 }

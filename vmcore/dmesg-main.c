@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "dmesg.h"
 #include "fileout.h"
 #include "machine.h"
@@ -21,7 +22,6 @@
 
 #define PROG "vmcore-dmesg"
 
-enum exit_status { EXIT_OK = 0, EXIT_BAD = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 static void usage(FILE *fp)
 {
@@ -52,18 +52,6 @@ static void usage(FILE *fp)
 	      fp);
 }
 
-static int usage_error(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, PROG ": ");
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	fprintf(stderr, fmt, arg);
-#pragma GCC diagnostic pop
-	fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
-	return EXIT_USAGE;
-}
-
 enum { OPT_SEQ = 256, OPT_LEVEL, OPT_CALLER, OPT_SINCE };
 
 /* 0 to run, 1 to exit 0 (help, version), or -exit status */
@@ -92,32 +80,32 @@ static int parse_args(int argc, char **argv, struct dmesg_opts *o)
 		case OPT_CALLER: o->caller = true; break;
 		case OPT_SINCE:
 			if (kx_parse_u64(optarg, &o->since) < 0)
-				return -usage_error("--since-seq needs a sequence number, not '%s'", optarg);
+				return kx_usage_error("--since-seq needs a sequence number, not '%s'", optarg);
 			o->since_set = true;
 			break;
 		case 'J': o->json = true; break;
 		case 'o':
 			if (!*optarg)
-				return -usage_error("%s", "--output needs a file name");
+				return kx_usage_error("--output needs a file name");
 			o->output = optarg;
 			break;
 		case 'f': o->force = true; break;
-		case 'h': usage(stdout); return 1;
-		case 'V': printf(PROG " from " PACKAGE_NAME " " PACKAGE_VERSION "\n"); return 1;
-		case ':': return -usage_error("option '%s' needs an argument", argv[optind - 1]);
-		default: return -usage_error("unrecognized option '%s'", argv[optind - 1]);
+		case 'h': usage(stdout); return KX_EXIT_OK;
+		case 'V': printf(PROG " from " PACKAGE_NAME " " PACKAGE_VERSION "\n"); return KX_EXIT_OK;
+		case ':': return kx_usage_error("option '%s' needs an argument", argv[optind - 1]);
+		default: return kx_usage_error("unrecognized option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		o->vmcore = argv[optind++];
 	if (optind < argc)
-		return -usage_error("unexpected argument '%s' (one VMCORE at a time)", argv[optind]);
+		return kx_usage_error("unexpected argument '%s' (one VMCORE at a time)", argv[optind]);
 	if (o->force && !o->output)
-		return -usage_error("%s", "--force only applies to --output");
+		return kx_usage_error("--force only applies to --output");
 	if (o->json && (o->seq || o->level || o->caller))
-		return -usage_error("%s", "--json has every field; --seq, --level and --caller are "
+		return kx_usage_error("--json has every field; --seq, --level and --caller are "
 				    "for the text output");
-	return 0;
+	return KX_CLI_CONTINUE;
 }
 
 /* ---- output file */
@@ -218,10 +206,10 @@ static unsigned kernel_word(const struct kx_vmcore_info *info)
 static int exit_for(int r)
 {
 	if (r >= 0)
-		return EXIT_OK;
+		return KX_EXIT_OK;
 	if (kx_err_is_malformed(r) || r == -EPROTONOSUPPORT || r == -EEXIST)
-		return EXIT_BAD;
-	return EXIT_IO;
+		return KX_EXIT_FAIL;
+	return KX_EXIT_IO;
 }
 
 struct run {
@@ -246,8 +234,8 @@ static int prepare(const struct dmesg_opts *o, struct run *run, struct kx_err *e
 		return r;
 	info = kx_vmcore_info(run->v);
 	if (info->type != ET_CORE)
-		fprintf(stderr, PROG ": warning: %s is an ELF file of type %u, not a core dump "
-			"(ET_CORE)\n", o->vmcore, info->type);
+		kx_warn("%s is an ELF file of type %u, not a core dump "
+			"(ET_CORE)", o->vmcore, info->type);
 	r = kx_vmcoreinfo_read(run->v, &run->vi, &run->vi_len, err);
 	if (r == -ENOENT || r == -EFBIG)
 		return -EBADMSG;        /* no usable VMCOREINFO: the vmcore is not what it should be */
@@ -278,21 +266,20 @@ int main(int argc, char **argv)
 	FILE *fp = stdout;
 	int r, rr, status;
 
+	kx_cli_init(PROG);
 	r = parse_args(argc, argv, &o);
-	if (r > 0)
-		return EXIT_OK;
-	if (r < 0)
-		return -r;
+	if (r != KX_CLI_CONTINUE)
+		return r;
 
 	kx_err_clear(&err);
 	if (o.output && out_file_open(o.output, o.force, &of, &fp, &err) < 0) {
-		fprintf(stderr, PROG ": %s\n", kx_err_text(&err, text, sizeof(text)));
+		kx_error("%s", kx_err_text(&err, text, sizeof(text)));
 		return exit_for(err.code);
 	}
 	setvbuf(fp, obuf, _IOFBF, sizeof(obuf));
 	if (dmesg_out_init(&out, fp, &o) < 0) {
-		fprintf(stderr, PROG ": out of memory\n");
-		return EXIT_IO;
+		kx_error("out of memory");
+		return KX_EXIT_IO;
 	}
 
 	r = prepare(&o, &run, &err);
@@ -309,9 +296,9 @@ int main(int argc, char **argv)
 		dmesg_out_end(&out, &err);
 	}
 	if (r < 0) {
-		fprintf(stderr, PROG ": %s: %s\n", o.vmcore, kx_err_text(&err, text, sizeof(text)));
+		kx_error("%s: %s", o.vmcore, kx_err_text(&err, text, sizeof(text)));
 		if (run.it.errors > 1)
-			fprintf(stderr, PROG ": %s: %llu malformed records in all\n", o.vmcore,
+			kx_error("%s: %llu malformed records in all", o.vmcore,
 				(unsigned long long)run.it.errors);
 	}
 	status = exit_for(r);
@@ -328,15 +315,15 @@ int main(int argc, char **argv)
 
 		kx_err_clear(&werr);
 		/* what could be read is kept; an I/O error, or nothing read, leaves no file behind */
-		bool keep = status == EXIT_OK || (status == EXIT_BAD && (out.printed || o.json));
+		bool keep = status == KX_EXIT_OK || (status == KX_EXIT_FAIL && (out.printed || o.json));
 
 		if (out_file_close(&of, fp, keep, &werr) < 0) {
-			fprintf(stderr, PROG ": %s\n", kx_err_text(&werr, text, sizeof(text)));
-			return EXIT_IO;
+			kx_error("%s", kx_err_text(&werr, text, sizeof(text)));
+			return KX_EXIT_IO;
 		}
 	} else if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, PROG ": write error on standard output\n");
-		return EXIT_IO;
+		kx_error("write error on standard output");
+		return KX_EXIT_IO;
 	}
 	return status;
 }
