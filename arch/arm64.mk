@@ -20,3 +20,5 @@ tests/unit/test-arm64-kload.o: CPPFLAGS += -I$(srcdir)/arch $(LIBFDT_CFLAGS) \
 tests/unit/test-arm64-kload: tests/unit/test-arm64-kload.o $(ARCH_ARM64_OBJS) lib/libkx.a \
 		$(ARM64_KLOAD_DTBS)
 	$(CC) $(KX_LDFLAGS) -o $@ $< $(ARCH_ARM64_OBJS) $(KX_LIBS) $(CMOCKA_LIBS)
+# a path from configure (srcdir, the build directory) is baked in: a new configure rebuilds it
+tests/unit/test-arm64-kload.o: Makefile

@@ -13,3 +13,5 @@ tests/unit/test-bootparams: tests/unit/test-bootparams.o arch/x86_64/bootparams.
 
 tests/unit/test-e820: tests/unit/test-e820.o arch/x86_64/e820.o lib/libkx.a
 	$(CC) $(KX_LDFLAGS) -o $@ $< arch/x86_64/e820.o $(KX_LIBS) $(CMOCKA_LIBS)
+# a path from configure (srcdir, the build directory) is baked in: a new configure rebuilds it
+tests/unit/test-bootparams.o tests/unit/test-e820.o: Makefile

@@ -9,3 +9,5 @@ tests/unit/test-arch-ppc64.o: CPPFLAGS += -DKX_DTB_DIR='"$(CURDIR)/tests/fixture
 
 tests/unit/test-arch-ppc64: tests/unit/test-arch-ppc64.o $(ARCH_PPC64_OBJS) lib/libkx.a
 	$(CC) $(KX_LDFLAGS) -o $@ $< $(ARCH_PPC64_OBJS) $(KX_LIBS) $(CMOCKA_LIBS)
+# a path from configure (srcdir, the build directory) is baked in: a new configure rebuilds it
+tests/unit/test-arch-ppc64.o: Makefile

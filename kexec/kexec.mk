@@ -2,9 +2,6 @@
 # arch/arch.mk, which Makefile.in includes first (fragments are included sorted by path), so
 # $(ARCH_OBJS) is set when the prerequisites below are read.  The crash memory model, the
 # elfcorehdr builder and friends live in lib/.
-LIB_SRCS += lib/ranges.c lib/iomem.c lib/crashmem.c lib/elfcorehdr.c lib/cmdline.c \
-            lib/segments.c lib/kexecsys.c lib/state.c lib/devdump.c lib/udevdev.c \
-            lib/fadump.c
 
 KEXEC_OBJS = kexec/main.o kexec/plan.o kexec/plan-util.o kexec/plan-crash.o kexec/plan-kload.o \
              kexec/plan-print.o kexec/load.o kexec/status.o kexec/syscall.o kexec/explain.o \
@@ -25,7 +22,8 @@ $(KEXEC_OBJS) tests/unit/test-arch-x86-64.o: CPPFLAGS += -I$(srcdir)/arch
 
 # the shipped device-dump.conf is read from $(sysconfdir)/kexec/; libudev enumerates devices
 kexec/budget.o kexec/main.o: CPPFLAGS += -DKX_SYSCONFDIR='"$(sysconfdir)"'
-lib/udevdev.o: CPPFLAGS += $(LIBUDEV_CFLAGS)
+# the path above comes from configure: a new configure rebuilds what has it
+kexec/budget.o kexec/main.o: Makefile
 
 kexec/kexec: $(KEXEC_OBJS) $(ARCH_OBJS) lib/libkx.a
 	$(CC) $(KX_LDFLAGS) -o $@ $(KEXEC_OBJS) $(ARCH_OBJS) $(KX_LIBS) $(LIBUDEV_LIBS)

@@ -1,7 +1,6 @@
 # Device trees through libfdt (included by Makefile.in): the RAM a DTB describes and the /chosen
 # edit of a crash load.  lib/dtb.h, not fdt.h: libfdt.h includes <fdt.h>, which -I lib would make ours.  configure finds libfdt (LIBFDT_CFLAGS/LIBFDT_LIBS).  The unit test
 # reads DTBs that dtc (Debian: device-tree-compiler) compiles from tests/fixtures/dts/*.dts.
-LIB_SRCS   += lib/dtb.c
 KX_LIBS    += $(LIBFDT_LIBS)
 UNIT_TESTS += tests/unit/test-fdt
 FUZZERS    += tests/fuzz/fuzz-fdt
@@ -24,3 +23,5 @@ clean: clean-dtb
 clean-dtb:
 	rm -f $(DTB_FIXTURES)
 .PHONY: clean-dtb
+# a path from configure (srcdir, the build directory) is baked in: a new configure rebuilds it
+tests/unit/test-fdt.o: Makefile

@@ -199,23 +199,38 @@ int kx_copy_range(int in_fd, uint64_t off, uint64_t len, int out_fd, struct kx_e
 	return 0;
 }
 
+int kx_open_parent(const char *path, int *ret_dirfd, const char **ret_name, struct kx_err *err)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	int fd;
+
+	if (slash && (size_t)(slash - path) >= sizeof(dir))
+		return kx_err_set(err, -ENAMETOOLONG, "%s: name too long", path);
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash == path ? 1 : slash - path) : 1,
+		 slash ? path : ".");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return kx_err_set(err, -errno, "cannot open the directory %s: %s", dir,
+				  strerror(errno));
+	*ret_dirfd = fd;
+	*ret_name = slash ? slash + 1 : path;
+	return 0;
+}
+
 int kx_write_file_atomic(const char *path, const void *buf, size_t size, const char *what,
 			 struct kx_err *err)
 {
-	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
-	char dir[PATH_MAX];
 	struct kx_atomic a;
+	const char *name;
+	struct kx_err pe;
 	size_t done = 0;
 	int dirfd, r;
 
-	if (slash && (size_t)(slash - path) >= sizeof(dir))
-		return kx_err_set(err, -ENAMETOOLONG, "%s: %s: name too long", what, path);
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash == path ? 1 : slash - path) : 1,
-		 slash ? path : ".");
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return kx_err_set(err, -errno, "%s: cannot open the directory %s: %s", what, dir,
-				  strerror(errno));
+	kx_err_clear(&pe);
+	r = kx_open_parent(path, &dirfd, &name, &pe);
+	if (r < 0)
+		return kx_err_set(err, r, "%s: %s", what, pe.msg);
 	r = kx_atomic_open(dirfd, name, true, &a, err);
 	if (r == 0) {
 		while (r == 0 && done < size) {

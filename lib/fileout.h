@@ -19,6 +19,14 @@ struct kx_atomic {
 	char name[NAME_MAX + 1];
 };
 
+/*
+ * The directory a path names its file in, opened (O_DIRECTORY), and the file's name in it (a
+ * pointer into path): "a/b/c" gives a/b and "c", "c" gives . and "c", "/c" gives / and "c".
+ * -errno with err: "cannot open the directory DIR: …".  For output by path: open the parent,
+ * then kx_atomic_open(dirfd, name, …).
+ */
+int kx_open_parent(const char *path, int *ret_dirfd, const char **ret_name, struct kx_err *err);
+
 /* Create the temporary file for `name` in dirfd.  -EEXIST (unless replace) when name exists. */
 int kx_atomic_open(int dirfd, const char *name, bool replace, struct kx_atomic *ret,
 		   struct kx_err *err);

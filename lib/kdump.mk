@@ -1,8 +1,6 @@
 # makedumpfile's kdump-compressed format (included by Makefile.in); the decompressors come from
 # configure (KDUMP_LIBS, part of KX_LIBS)
-LIB_SRCS      += lib/kdump.c
 UNIT_TESTS    += tests/unit/test-kdump
 FUZZERS       += tests/fuzz/fuzz-kdump
 BENCHES       += bench/vmcore-dmesg-kdump.sh
-LIB_SRCS      += lib/machine.c
 UNIT_TESTS    += tests/unit/test-machine

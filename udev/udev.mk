@@ -1,6 +1,5 @@
 # kexec-hotplug and its udev rule (included by Makefile.in).  The rule is generated from its
 # template with the path the helper is installed to, and installed to $(udevdir)/rules.d.
-LIB_SRCS += lib/hotplug.c
 
 UDEV_OBJS = udev/main.o udev/worker.o udev/status.o udev/hpstate.o
 PROGRAM_OBJS     += $(UDEV_OBJS)

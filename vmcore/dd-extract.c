@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -355,7 +354,7 @@ int dd_dump(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 	struct kx_vmcoredd dd = { 0 };
 	struct kx_note n = { 0 };
 	int r, dirfd;
-	char *copy, *dir, *base;
+	const char *base;
 
 	r = find_dump(v, o->dump, &dd, &n, err);
 	if (r < 0)
@@ -372,24 +371,10 @@ int dd_dump(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 		r = kx_copy_range(kx_vmcore_fd(v), dd.data_offset, dd.data_size, STDOUT_FILENO, err);
 		return r;
 	}
-	copy = strdup(o->to);
-	if (!copy)
-		return -ENOMEM;
-	base = basename(copy);
-	dir = strdup(o->to);
-	if (!dir) {
-		free(copy);
-		return -ENOMEM;
-	}
-	dirfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0) {
-		r = kx_err_set(err, -errno, "cannot open the directory of %s: %s", o->to,
-			       strerror(errno));
-	} else {
-		r = write_one(v, dirfd, base, dd.data_offset, dd.data_size, o->force, err);
-		close(dirfd);
-	}
-	free(copy);
-	free(dir);
+	r = kx_open_parent(o->to, &dirfd, &base, err);
+	if (r < 0)
+		return r;
+	r = write_one(v, dirfd, base, dd.data_offset, dd.data_size, o->force, err);
+	close(dirfd);
 	return r;
 }

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,22 +118,16 @@ struct out_file {
 static int out_file_open(const char *path, bool force, struct out_file *f, FILE **ret,
 			 struct kx_err *err)
 {
-	char *d = strdup(path), *b = strdup(path);
+	const char *name;
 	int r, fd;
 
 	*f = (struct out_file){ .dirfd = -1, .force = force };
-	if (!d || !b) {
-		r = kx_err_set(err, -ENOMEM, "out of memory");
-		goto out;
-	}
-	f->dirfd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (f->dirfd < 0) {
-		r = kx_err_set(err, -errno, "cannot open the directory of %s: %s", path, strerror(errno));
-		goto out;
-	}
-	r = kx_atomic_open(f->dirfd, basename(b), force, &f->a, err);
+	r = kx_open_parent(path, &f->dirfd, &name, err);
 	if (r < 0)
-		goto out;
+		return r;
+	r = kx_atomic_open(f->dirfd, name, force, &f->a, err);
+	if (r < 0)
+		return r;
 	/* the stream gets its own descriptor: the commit needs a->fd after fclose() */
 	fd = dup(f->a.fd);
 	*ret = fd >= 0 ? fdopen(fd, "w") : NULL;
@@ -143,13 +136,10 @@ static int out_file_open(const char *path, bool force, struct out_file *f, FILE 
 		if (fd >= 0)
 			close(fd);
 		kx_atomic_abort(&f->a);
-		goto out;
+		return r;
 	}
 	f->open = true;
-out:
-	free(d);
-	free(b);
-	return r;
+	return 0;
 }
 
 /* Flush and commit (or throw away) the output file. */

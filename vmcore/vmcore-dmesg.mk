@@ -1,5 +1,4 @@
 # vmcore-dmesg: the kernel log of a vmcore (included by Makefile.in)
-LIB_SRCS      += lib/printk.c lib/printk-mem.c lib/printk-lockless.c lib/printk-log.c lib/vaddr.c
 VMCORE_DMESG_OBJS = vmcore/dmesg-main.o vmcore/dmesg-print.o
 PROGRAM_OBJS  += $(VMCORE_DMESG_OBJS)
 BIN_PROGRAMS  += vmcore/vmcore-dmesg
