@@ -79,12 +79,9 @@ int plan_kload(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 				  "version: use -s (kexec_file_load)", c->arch->name);
 	p->kload = true;
 	p->syscall = PLAN_KEXEC_LOAD;
-	p->hotplug_mode = KX_HOTPLUG_NONE;
-	if (p->crash) {
-		r = plan_hotplug_mode(c, PLAN_KEXEC_LOAD, &p->hotplug_mode, err);
-		if (r < 0)
-			return r;
-	}
+	r = plan_hotplug_mode(c, PLAN_KEXEC_LOAD, &p->hotplug_mode, err);
+	if (r < 0)
+		return r;
 	p->flags = (p->crash ? KX_KEXEC_ON_CRASH : 0) | c->arch->kexec_arch;
 	/* crash hotplug: the kernel rewrites the elfcorehdr segment on memory and CPU events when
 	 * the load carries the flag; a kernel that does not know the flag refuses it with EINVAL

@@ -93,12 +93,12 @@ const char *plan_syscall_name(enum plan_syscall s)
 
 const char *plan_ehdr_memsz_from_name(enum plan_ehdr_memsz_from f)
 {
-	switch (f) {
-	case PLAN_EHDR_COMPUTED: return "computed";
-	case PLAN_EHDR_BUILT: return "built";
-	case PLAN_EHDR_KERNEL_MAX: return "crash_elfcorehdr_size";
-	}
-	return "?";
+	static const char *const names[] = {
+		[PLAN_EHDR_COMPUTED] = "computed", [PLAN_EHDR_BUILT] = "built",
+		[PLAN_EHDR_KERNEL_MAX] = "crash_elfcorehdr_size",
+	};
+
+	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "?";
 }
 
 const char *plan_crashkernel_suggestion(uint64_t needed, char *buf, size_t size)
@@ -166,6 +166,10 @@ int plan_hotplug_mode(const struct kexec_ctx *c, enum plan_syscall syscall,
 	bool supported = syscall == PLAN_KEXEC_LOAD ? sized
 						    : c->sys.mem_crash_hotplug == 1 || sized;
 
+	if (!c->o->crash) {
+		*ret = KX_HOTPLUG_NONE;         /* only a crash load has an elfcorehdr */
+		return 0;
+	}
 	if (c->o->hotplug == 1 && !supported)
 		return kx_err_set(err, -ENOTSUP, "--hotplug: this kernel cannot keep the "
 				  "elfcorehdr updated itself (%s); drop --hotplug: kexec-hotplug's "

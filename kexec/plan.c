@@ -189,12 +189,9 @@ static int plan_file_load(const struct kexec_ctx *c, struct kexec_plan *p, struc
 	int r;
 
 	p->syscall = PLAN_FILE_LOAD;
-	p->hotplug_mode = KX_HOTPLUG_NONE;
-	if (p->crash) {
-		r = plan_hotplug_mode(c, PLAN_FILE_LOAD, &p->hotplug_mode, err);
-		if (r < 0)
-			return r;
-	}
+	r = plan_hotplug_mode(c, PLAN_FILE_LOAD, &p->hotplug_mode, err);
+	if (r < 0)
+		return r;
 	if (c->o->debug && kx_kver_at_least(&c->sys, 6, 8)) {
 		/* a kernel that predates KEXEC_FILE_DEBUG refuses the flag before anything else */
 		p->steps[p->nsteps++] = (struct plan_step){ .flags = flags | KX_KEXEC_FILE_DEBUG,

@@ -7,12 +7,11 @@
 
 const char *kx_crash_role_name(enum kx_crash_role role)
 {
-	switch (role) {
-	case KX_CRASH_MAIN: return "main";
-	case KX_CRASH_LOW: return "low";
-	case KX_CRASH_CMA: return "cma";
-	}
-	return "?";
+	static const char *const names[] = {
+		[KX_CRASH_MAIN] = "main", [KX_CRASH_LOW] = "low", [KX_CRASH_CMA] = "cma",
+	};
+
+	return (unsigned)role < sizeof(names) / sizeof(names[0]) ? names[role] : "?";
 }
 
 static int add_crash(struct kx_crashmem *c, size_t *cap, uint64_t start, uint64_t end,

@@ -82,3 +82,19 @@ int kx_read_small_file(int dirfd, const char *path, const char *name, size_t max
 		*ret_len = len;
 	return 0;
 }
+
+int kx_write_all(int fd, const void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, (const char *)buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		done += (size_t)n;
+	}
+	return 0;
+}

@@ -28,4 +28,7 @@ int kx_read_fd_into(int fd, char *buf, size_t size, size_t *ret_len);
 int kx_read_small_file(int dirfd, const char *path, const char *name, size_t max,
 		       unsigned flags, char **ret, size_t *ret_len, struct kx_err *err);
 
+/* Write all of buf to fd, EINTR retried: 0 or -errno (the caller names the file). */
+int kx_write_all(int fd, const void *buf, size_t len);
+
 #endif

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "fileout.h"
 
 int kx_atomic_open(int dirfd, const char *name, bool replace, struct kx_atomic *ret,
@@ -224,7 +225,6 @@ int kx_write_file_atomic(const char *path, const void *buf, size_t size, const c
 	struct kx_atomic a;
 	const char *name;
 	struct kx_err pe;
-	size_t done = 0;
 	int dirfd, r;
 
 	kx_err_clear(&pe);
@@ -233,17 +233,9 @@ int kx_write_file_atomic(const char *path, const void *buf, size_t size, const c
 		return kx_err_set(err, r, "%s: %s", what, pe.msg);
 	r = kx_atomic_open(dirfd, name, true, &a, err);
 	if (r == 0) {
-		while (r == 0 && done < size) {
-			ssize_t n = write(a.fd, (const char *)buf + done, size - done);
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				r = kx_err_set(err, -errno, "%s: cannot write %s: %s", what, path,
-					       strerror(errno));
-			else
-				done += (size_t)n;
-		}
+		r = kx_write_all(a.fd, buf, size);
+		if (r < 0)
+			kx_err_set(err, r, "%s: cannot write %s: %s", what, path, strerror(-r));
 		if (r == 0)
 			r = kx_atomic_commit(&a, true, false, err);
 		if (r < 0)

@@ -4,17 +4,7 @@
 #include <string.h>
 
 #include "iomem.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "strutil.h"
 
 /* Up to 16 hex digits at *p; advances *p.  -1 when there are none or too many. */
 static int parse_hex(const char **p, const char *end, uint64_t *ret)
@@ -24,7 +14,7 @@ static int parse_hex(const char **p, const char *end, uint64_t *ret)
 	unsigned digits = 0;
 	int d;
 
-	while (s < end && (d = hexval(*s)) >= 0) {
+	while (s < end && (d = kx_hexval(*s)) >= 0) {
 		if (++digits > 16)
 			return -1;
 		v = v << 4 | (unsigned)d;

@@ -130,17 +130,6 @@ int kx_crash_record_format(const struct kx_crash_record *rec, char **ret, struct
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 char *kx_state_unescape(const char *s, size_t n)
 {
 	char *out = malloc(n + 1);
@@ -156,9 +145,9 @@ char *kx_state_unescape(const char *s, size_t n)
 		if (i + 1 < n && s[i + 1] == '\\') {
 			out[o++] = '\\';
 			i++;
-		} else if (i + 3 < n && s[i + 1] == 'x' && hexval(s[i + 2]) >= 0 &&
-			   hexval(s[i + 3]) >= 0 && (hexval(s[i + 2]) | hexval(s[i + 3]))) {
-			out[o++] = (char)(hexval(s[i + 2]) << 4 | hexval(s[i + 3]));
+		} else if (i + 3 < n && s[i + 1] == 'x' && kx_hexval(s[i + 2]) >= 0 &&
+			   kx_hexval(s[i + 3]) >= 0 && (kx_hexval(s[i + 2]) | kx_hexval(s[i + 3]))) {
+			out[o++] = (char)(kx_hexval(s[i + 2]) << 4 | kx_hexval(s[i + 3]));
 			i += 3;
 		} else {
 			free(out);
@@ -326,7 +315,7 @@ int kx_state_write(const char *dir, const struct kx_crash_record *rec, struct kx
 {
 	struct kx_atomic a;
 	char *text;
-	size_t len, done = 0;
+	size_t len;
 	bool opened;
 	int dirfd, r;
 
@@ -347,17 +336,8 @@ int kx_state_write(const char *dir, const struct kx_crash_record *rec, struct kx
 	}
 	r = kx_atomic_open(dirfd, KX_STATE_RECORD, true, &a, err);
 	opened = r == 0;
-	while (r == 0 && done < len) {
-		ssize_t n = write(a.fd, text + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			r = kx_err_set(err, -errno, "cannot write %s/%s: %s", dir, KX_STATE_RECORD,
-				       strerror(errno));
-		else
-			done += (size_t)n;
-	}
+	if (r == 0 && (r = kx_write_all(a.fd, text, len)) < 0)
+		kx_err_set(err, r, "cannot write %s/%s: %s", dir, KX_STATE_RECORD, strerror(-r));
 	if (r == 0)
 		r = kx_atomic_commit(&a, true, true, err);
 	if (r < 0 && opened)

@@ -64,3 +64,14 @@ char *kx_safe_filename(const void *name, size_t len, unsigned index, char *buf, 
 		buf[0] = '_';
 	return buf;
 }
+
+int kx_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

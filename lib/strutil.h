@@ -15,4 +15,7 @@ char *kx_escape(const void *data, size_t len, char *buf, size_t size);
  */
 char *kx_safe_filename(const void *name, size_t len, unsigned index, char *buf, size_t size);
 
+/* The value of one hex digit, -1 for anything else. */
+int kx_hexval(char c);
+
 #endif

@@ -241,7 +241,7 @@ static int write_status(int dirfd, const char *dir, const struct kx_hp_status *s
 {
 	static const char tmp[] = KX_HP_STATUS_FILE ".tmp";
 	char *text;
-	size_t len, done = 0;
+	size_t len;
 	int fd, r = 0;
 
 	if (kx_hp_status_format(st, &text) < 0)
@@ -250,14 +250,8 @@ static int write_status(int dirfd, const char *dir, const struct kx_hp_status *s
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		r = kx_err_set(err, -errno, "cannot create %s/%s: %s", dir, tmp, strerror(errno));
-	while (r == 0 && done < len) {
-		ssize_t n = write(fd, text + done, len - done);
-
-		if (n < 0 && errno != EINTR)
-			r = kx_err_set(err, -errno, "cannot write %s/%s: %s", dir, tmp, strerror(errno));
-		else if (n > 0)
-			done += (size_t)n;
-	}
+	if (r == 0 && (r = kx_write_all(fd, text, len)) < 0)
+		kx_err_set(err, r, "cannot write %s/%s: %s", dir, tmp, strerror(-r));
 	if (fd >= 0 && close(fd) < 0 && r == 0)
 		r = kx_err_set(err, -errno, "cannot write %s/%s: %s", dir, tmp, strerror(errno));
 	if (r == 0 && renameat(dirfd, tmp, dirfd, KX_HP_STATUS_FILE) < 0)
