@@ -18,16 +18,17 @@ static const struct kx_arch_ops *const arches[] = {
 	&kx_arch_ppc64,
 };
 
+/* Any name of the machine table (uname -m, kernel.arch, aliases) finds the arch of its row. */
 const struct kx_arch_ops *kx_arch_find(const char *machine)
 {
-	if (!machine)
-		return NULL;
-	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
-		for (const char *const *m = arches[i]->machines; *m; m++)
-			if (!strcmp(*m, machine))
-				return arches[i];
+	const struct kx_machine *m = kx_machine_by_name(machine);
+
+	for (size_t i = 0; m && i < sizeof(arches) / sizeof(arches[0]); i++)
+		if (!strcmp(arches[i]->machine, m->name))
+			return arches[i];
 	return NULL;
 }
+
 
 const struct kx_arch_ops *kx_arch_for_image(const struct kx_file *kernel)
 {

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "machine.h"
 #include "ranges.h"
 #include "segments.h"
 
@@ -117,9 +118,8 @@ void kx_kload_free(struct kx_kload *k);
 
 struct kx_arch_ops {
 	const char *name;               /* "x86_64" */
-	const char *const *machines;    /* uname -m / kernel.arch names, NULL-terminated */
-	uint16_t elf_machine;           /* e_machine of elfcorehdr (EM_X86_64) */
-	bool big_endian;
+	const char *machine;            /* its row of the machine table (lib/machine.h: uname -m
+					   name, aliases, e_machine, word size, byte order) */
 	uint32_t kexec_arch;            /* KEXEC_ARCH_* in the high 16 bits of kexec_load flags */
 	uint32_t hotplug_flag;          /* kexec_load flag asking the kernel to keep the
 					   elfcorehdr updated (x86: UPDATE_ELFCOREHDR 0x4, whose
@@ -169,6 +169,11 @@ struct kx_arch_ops {
 
 /* The ops for a machine name ("x86_64", "amd64"), or NULL. */
 const struct kx_arch_ops *kx_arch_find(const char *machine);
+/* The machine table's row of an arch: its e_machine and byte order for the elfcorehdr. */
+static inline const struct kx_machine *kx_arch_machine(const struct kx_arch_ops *a)
+{
+	return kx_machine_by_name(a->machine);
+}
 
 /* Names of every supported architecture, for messages: "x86_64". */
 const char *kx_arch_names(void);

@@ -504,7 +504,7 @@ int main(int argc, char **argv)
 				 o.sysroot);
 			return KX_EXIT_FAIL;
 		}
-		snprintf(c.sys.arch, sizeof(c.sys.arch), "%s", c.arch->machines[0]);
+		snprintf(c.sys.arch, sizeof(c.sys.arch), "%s", c.arch->machine);
 		kx_warn("--sysroot=%s has no proc/sys/kernel/arch: %s, the architecture of %s",
 			o.sysroot, c.arch->name, o.kernel);
 	}

@@ -149,7 +149,8 @@ int plan_build_elfcorehdr(const struct kexec_ctx *c, const struct kexec_plan *p,
 	for (size_t i = 0; i < p->ncpus; i++)
 		notes[i] = (struct kx_elf_note_seg){ p->cpus[i].notes_addr, p->cpus[i].notes_size };
 	in = (struct kx_elfcorehdr_in){
-		.machine = c->arch->elf_machine, .big_endian = c->arch->big_endian,
+		.machine = kx_arch_machine(c->arch)->em,
+		.big_endian = kx_arch_machine(c->arch)->big_endian,
 		.cpu_notes = notes, .ncpu_notes = p->ncpus,
 		.has_vmcoreinfo = true, .vmcoreinfo = { p->vmcoreinfo_addr, p->vmcoreinfo_size },
 		.has_text = p->has_text, .text_vaddr = p->text_vaddr, .text_paddr = p->text_paddr,

@@ -340,7 +340,7 @@ void plan_print_json(const struct kexec_ctx *c, const struct kexec_plan *p, stru
 
 		kx_json_object_begin(j, "elfcorehdr");
 		kx_json_string(j, "built_by", p->kload ? "kexec" : "kernel");
-		kx_json_u64(j, "machine", c->arch->elf_machine);
+		kx_json_u64(j, "machine", kx_arch_machine(c->arch)->em);
 		kx_json_u64(j, "cpu_notes", p->kload ? p->ncpus : p->ncpus_possible);
 		kx_json_bool(j, "vmcoreinfo", p->has_vmcoreinfo);
 		kx_json_bool(j, "kernel_text", p->has_text);

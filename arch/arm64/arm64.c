@@ -21,7 +21,6 @@
  * aligned, so the estimate only matters past 2 MiB. */
 #define DTB_ESTIMATE (64 * KiB)
 
-static const char *const machines[] = { "aarch64", "arm64", NULL };
 static const char *const image_types[] = { "Image", NULL };
 
 static uint64_t le64(const unsigned char *p)
@@ -162,9 +161,7 @@ static int file_load_layout(const struct kx_load_request *req, uint64_t start, u
 
 const struct kx_arch_ops kx_arch_arm64 = {
 	.name = "aarch64",
-	.machines = machines,
-	.elf_machine = EM_AARCH64,
-	.big_endian = false,
+	.machine = "aarch64",
 	.kexec_arch = 183u << 16,       /* KEXEC_ARCH_AARCH64 = EM_AARCH64 << 16 = 0xB70000 */
 	.image_types = image_types,
 	.page_size = 4096,

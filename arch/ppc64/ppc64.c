@@ -26,8 +26,6 @@
 #define PURGATORY_ESTIMATE (64 * KiB)
 #define PHDR_MAX 64
 
-static const char *const machines_be[] = { "ppc64", NULL };
-static const char *const machines_le[] = { "ppc64le", NULL };
 static const char *const image_types[] = { "elf-ppc64", NULL };
 
 static uint64_t rd(const unsigned char *p, unsigned n, bool be)
@@ -167,7 +165,7 @@ static int file_load_layout(const struct kx_load_request *req, uint64_t start, u
 
 const struct kx_arch_ops kx_arch_ppc64le = {
 	.name = "ppc64le",
-	.machines = machines_le, .elf_machine = EM_PPC64, .big_endian = false,
+	.machine = "ppc64le",
 	.kexec_arch = 21u << 16,        /* KEXEC_ARCH_PPC64 = EM_PPC64 << 16 = 0x150000 */
 	.hotplug_flag = 0x8,            /* KEXEC_CRASH_HOTPLUG_SUPPORT (6.10) */
 	.image_types = image_types, .page_size = PPC64_PAGE,
@@ -179,7 +177,7 @@ const struct kx_arch_ops kx_arch_ppc64le = {
 
 const struct kx_arch_ops kx_arch_ppc64 = {
 	.name = "ppc64",
-	.machines = machines_be, .elf_machine = EM_PPC64, .big_endian = true,
+	.machine = "ppc64",
 	.kexec_arch = 21u << 16,
 	.hotplug_flag = 0x8,
 	.image_types = image_types, .page_size = PPC64_PAGE,

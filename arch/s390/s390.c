@@ -18,7 +18,6 @@
 #define PURGATORY_MEMSZ (4 * 4096)
 #define IPL_REPORT_MEMSZ 4096
 
-static const char *const machines[] = { "s390x", NULL };
 static const char *const image_types[] = { "image", NULL };
 
 static int probe(const struct kx_file *kernel, const char *type, struct kx_image_info *ret,
@@ -98,10 +97,8 @@ static int file_load_layout(const struct kx_load_request *req, uint64_t start, u
 
 const struct kx_arch_ops kx_arch_s390 = {
 	.name = "s390x",
-	.machines = machines,
-	.elf_machine = EM_S390,
+	.machine = "s390x",
 	.image_untellable = true,
-	.big_endian = true,
 	.kexec_arch = 22u << 16,        /* KEXEC_ARCH_S390 = EM_S390 << 16 = 0x160000 */
 	.image_types = image_types,
 	.page_size = 4096,

@@ -25,7 +25,6 @@
 /* The kernel's own purgatory (sha256 check, entry code, a 4 KiB stack): a few pages. */
 #define PURGATORY_MEMSZ (5 * 4096)
 
-static const char *const machines[] = { "x86_64", "amd64", NULL };
 static const char *const image_types[] = { "bzImage64", NULL };
 
 /* Since 5.13 the kernel reserves [0, 1 MiB) and its own file-load path leaves it out of the
@@ -134,9 +133,7 @@ static int file_load_layout(const struct kx_load_request *req, uint64_t start, u
 
 const struct kx_arch_ops kx_arch_x86_64 = {
 	.name = "x86_64",
-	.machines = machines,
-	.elf_machine = EM_X86_64,
-	.big_endian = false,
+	.machine = "x86_64",
 	.kexec_arch = 62u << 16,        /* KEXEC_ARCH_X86_64 = EM_X86_64 << 16 = 0x3E0000 */
 	.hotplug_flag = 0x4,            /* KEXEC_UPDATE_ELFCOREHDR */
 	.image_types = image_types,

@@ -101,7 +101,7 @@ static void the_ops_probe_an_image_and_refuse_big_endian(void **state)
 	struct kx_err e;
 
 	(void)state;
-	assert_int_equal(kx_arch_arm64.elf_machine, EM_AARCH64);
+	assert_int_equal(kx_arch_machine(&kx_arch_arm64)->em, EM_AARCH64);
 	assert_int_equal(kx_arch_arm64.kexec_arch, 0xB70000);
 	image_header(head, sizeof(head));
 	assert_int_equal(kx_arch_arm64.probe_image(&f, NULL, &info, NULL), 0);

@@ -41,9 +41,9 @@ static void takes_any_image_but_another_architectures_kernel(void **state)
 			     .head_len = sizeof(head) };
 
 	(void)state;
-	assert_int_equal(kx_arch_s390.elf_machine, EM_S390);
+	assert_int_equal(kx_arch_machine(&kx_arch_s390)->em, EM_S390);
 	assert_int_equal(kx_arch_s390.kexec_arch, 0x160000);
-	assert_true(kx_arch_s390.big_endian);
+	assert_true(kx_arch_machine(&kx_arch_s390)->big_endian);
 	for (size_t i = 0; i < N_ELEMS(t); i++) {
 		struct kx_image_info info;
 		struct kx_err e;

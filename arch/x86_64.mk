@@ -1,4 +1,29 @@
-# The x86_64 purgatory (included by Makefile.in after arch/arch.mk): freestanding code the
+# arch/x86_64: the x86_64 ops (bzImage probe, kexec_file_load layout, kexec_load with its own
+# boot_params, e820 and purgatory), all of it in this one fragment (included by Makefile.in
+# after arch/arch.mk, which sets ARCH_OBJS).
+ARCH_X86_64_OBJS = arch/x86_64/x86_64.o arch/x86_64/bzimage.o arch/x86_64/kload.o
+ARCH_OBJS += $(ARCH_X86_64_OBJS)
+$(ARCH_X86_64_OBJS): CPPFLAGS += -I$(srcdir)/arch
+
+# ---- boot_params ("zero page") and e820 builders for the kexec_load path: pure code, unit
+# tested on every host
+ARCH_OBJS  += arch/x86_64/bootparams.o arch/x86_64/e820.o
+UNIT_TESTS += tests/unit/test-bootparams tests/unit/test-e820
+
+tests/unit/test-bootparams.o tests/unit/test-e820.o: CPPFLAGS += -I$(srcdir)/arch \
+                                                 -DKX_TEST_SRCDIR='"$(srcdir)"'
+
+tests/unit/test-bootparams: tests/unit/test-bootparams.o arch/x86_64/bootparams.o \
+                            arch/x86_64/e820.o arch/x86_64/bzimage.o lib/libkx.a
+	$(CC) $(KX_LDFLAGS) -o $@ $< arch/x86_64/bootparams.o arch/x86_64/e820.o \
+	  arch/x86_64/bzimage.o $(KX_LIBS) $(CMOCKA_LIBS)
+
+tests/unit/test-e820: tests/unit/test-e820.o arch/x86_64/e820.o lib/libkx.a
+	$(CC) $(KX_LDFLAGS) -o $@ $< arch/x86_64/e820.o $(KX_LIBS) $(CMOCKA_LIBS)
+# a path from configure (srcdir, the build directory) is baked in: a new configure rebuilds it
+tests/unit/test-bootparams.o tests/unit/test-e820.o: Makefile
+
+# ---- the purgatory: freestanding code the
 # kernel jumps to after kexec_load, built into a flat position-independent blob that the
 # loader embeds (arch/x86_64/purgatory-blob.S) and patches (arch/x86_64/purgatory.c).
 #
