@@ -57,9 +57,18 @@ int kx_read_small_file(int dirfd, const char *path, const char *name, size_t max
 		name = path;
 	if (fd < 0)
 		return kx_err_set(err, -errno, "cannot open %s: %s", name, strerror(errno));
-	if ((flags & KX_READ_REGULAR) && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+	if ((flags & (KX_READ_REGULAR | KX_READ_TRUSTED)) && fstat(fd, &st) < 0) {
+		r = -errno;
+		close(fd);
+		return kx_err_set(err, r, "cannot read %s: %s", name, strerror(-r));
+	}
+	if ((flags & KX_READ_REGULAR) && !S_ISREG(st.st_mode)) {
 		close(fd);
 		return kx_err_set(err, -EINVAL, "%s is not a regular file", name);
+	}
+	if ((flags & KX_READ_TRUSTED) && (r = kx_check_trusted(&st, name, err)) < 0) {
+		close(fd);
+		return r;
 	}
 	buf = max < SIZE_MAX ? malloc(max + 1) : NULL;
 	if (!buf) {
@@ -80,6 +89,20 @@ int kx_read_small_file(int dirfd, const char *path, const char *name, size_t max
 	*ret = buf;
 	if (ret_len)
 		*ret_len = len;
+	return 0;
+}
+
+int kx_check_trusted(const struct stat *st, const char *name, struct kx_err *err)
+{
+	if (st->st_uid != geteuid() && st->st_uid != 0)
+		return kx_err_set(err, -EPERM, "%s belongs to uid %u, neither this user nor root: "
+				  "another user could have written it; remove it", name,
+				  (unsigned)st->st_uid);
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
+	    !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX)))
+		return kx_err_set(err, -EPERM, "%s is writable by group or others (mode %04o): "
+				  "another user could have written it; chmod go-w it or remove it",
+				  name, (unsigned)(st->st_mode & 07777));
 	return 0;
 }
 

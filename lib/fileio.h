@@ -7,6 +7,7 @@
  * refused, never truncated silently), the text NUL-terminated.
  */
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "err.h"
 
@@ -19,14 +20,25 @@ int kx_read_fd_into(int fd, char *buf, size_t size, size_t *ret_len);
 /* Flags of kx_read_small_file(). */
 #define KX_READ_REGULAR  0x1u   /* refuse what is not a regular file (a FIFO would block) */
 #define KX_READ_NOFOLLOW 0x2u   /* refuse a symbolic link (O_NOFOLLOW) */
+#define KX_READ_TRUSTED  0x4u   /* refuse a file another user could have written (owned by
+				   neither this user nor root, or writable by group or others):
+				   what root replays must be root's own */
 
 /*
  * PATH (relative to dirfd, or AT_FDCWD) read whole into a new buffer of at most `max` bytes
  * plus a NUL.  -errno with err naming `name` (the path as the user knows it; NULL: path):
- * -ENOENT and other open errors, -EINVAL not a regular file, -EFBIG larger than max.
+ * -ENOENT and other open errors, -EINVAL not a regular file, -EFBIG larger than max, -EPERM
+ * not trusted (KX_READ_TRUSTED, err saying which rule it broke).
  */
 int kx_read_small_file(int dirfd, const char *path, const char *name, size_t max,
 		       unsigned flags, char **ret, size_t *ret_len, struct kx_err *err);
+
+/*
+ * Whether a file or directory another user could have written: -EPERM with err naming `name`
+ * and the rule (its owner is neither this user nor root; it is writable by group or others,
+ * which a directory may be only with the sticky bit).  0 when it is ours.
+ */
+int kx_check_trusted(const struct stat *st, const char *name, struct kx_err *err);
 
 /* Write all of buf to fd, EINTR retried: 0 or -errno (the caller names the file). */
 int kx_write_all(int fd, const void *buf, size_t len);

@@ -351,14 +351,18 @@ int kx_state_read(const char *dir, struct kx_crash_record *ret, struct kx_err *e
 {
 	char path[PATH_MAX], *text;
 	struct kx_err re;
+	struct stat dst;
 	size_t n;
 	int r;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, KX_STATE_RECORD) >= (int)sizeof(path))
 		return kx_err_set(err, -ENAMETOOLONG, "state directory name too long");
+	/* the record is replayed as root: the directory and the file must be root's own */
+	if (stat(dir, &dst) == 0 && kx_check_trusted(&dst, dir, err) < 0)
+		return -EPERM;
 	kx_err_clear(&re);
 	r = kx_read_small_file(AT_FDCWD, path, NULL, RECORD_MAX_BYTES,
-			       KX_READ_REGULAR | KX_READ_NOFOLLOW, &text, &n, &re);
+			       KX_READ_REGULAR | KX_READ_NOFOLLOW | KX_READ_TRUSTED, &text, &n, &re);
 	if (r == -EINVAL || r == -EFBIG || r == -ELOOP)
 		return kx_err_set(err, -EBADMSG, "%s is not a record of at most %u bytes", path,
 				  RECORD_MAX_BYTES);

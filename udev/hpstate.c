@@ -286,10 +286,32 @@ int kx_hp_status_update(const char *dir, bool (*fn)(struct kx_hp_status *st, voi
 	if (r < 0)
 		r = kx_err_set(err, -errno, "cannot lock %s/%s: %s", dir, KX_HP_STATUS_LOCK,
 			       strerror(errno));
-	if (r == 0)
-		r = read_status(dirfd, dir, &st, err);
+	if (r == 0) {
+		struct kx_err re;
+
+		kx_err_clear(&re);
+		r = read_status(dirfd, dir, &st, &re);
+		if (r == -EBADMSG || r == -EPROTO || r == -EOVERFLOW || r == -EINVAL) {
+			/* a status that cannot be read must not stop every later reload: keep it
+			 * aside for the admin and count afresh, saying so in last_error */
+			char *advice = strstr(re.msg, "; remove it");
+
+			if (advice)
+				*advice = '\0';        /* done here instead */
+			renameat(dirfd, KX_HP_STATUS_FILE, dirfd, KX_HP_STATUS_FILE ".bad");
+			st = (struct kx_hp_status){ 0 };
+			snprintf(st.last_error, sizeof(st.last_error), "%.300s: moved to %s.bad, "
+				 "counters started afresh", re.msg, KX_HP_STATUS_FILE);
+			fn(&st, ctx);
+			r = write_status(dirfd, dir, &st, err);
+			goto done;
+		}
+		if (r < 0 && err)
+			*err = re;
+	}
 	if (r == 0 && fn(&st, ctx))
 		r = write_status(dirfd, dir, &st, err);
+done:
 	if (r == 0 && ret_after)
 		*ret_after = st;
 	close(lockfd);

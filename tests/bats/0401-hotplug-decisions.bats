@@ -134,3 +134,41 @@ outcome() {
 	assert_equal "$(status_field reloads)" 1
 	assert_equal "$(wc -l <row/kexec.log)" 2
 }
+
+@test "an unreadable hotplug.status is moved aside, not left to stop every later reload" {
+	hp_env "$BATS_TEST_TMPDIR/row"
+	bash "$MKHP" row/sys loaded=1
+	save_record row none
+	printf 'version 7\ngarbage\n' >row/state/hotplug.status
+	event add cpu
+	wait_idle
+	assert_equal "$(wc -l <row/kexec.log)" 1
+	assert_equal "$(cat row/state/hotplug.status.bad)" "version 7
+garbage"
+	run -0 "$HP" status --json
+	assert_equal "$(jq -c '[.events, .reloads]' <<<"$output")" "[1,1]"
+	assert_equal "$(jq -r .last_error <<<"$output")" "$BATS_TEST_TMPDIR/row/state/hotplug.status: line 1: status version is not 1: moved to hotplug.status.bad, counters started afresh"
+}
+
+@test "a saved load another user could have written is not replayed as root" {
+	hp_env "$BATS_TEST_TMPDIR/row"
+	bash "$MKHP" row/sys loaded=1
+	save_record row none
+	chmod 0666 row/state/crash-load
+	event add cpu
+	wait_idle
+	assert_equal "$(cat row/kexec.log)" ""
+	run -0 --separate-stderr "$HP" status
+	assert_equal "$stderr" "kexec-hotplug: warning: $BATS_TEST_TMPDIR/row/state/crash-load is writable by group or others (mode 0666): another user could have written it; chmod go-w it or remove it"
+	chmod 0644 row/state/crash-load
+	chown nobody row/state/crash-load
+	event add cpu
+	wait_idle
+	assert_equal "$(cat row/kexec.log)" ""
+	run -0 --separate-stderr "$HP" status
+	[[ $stderr == *"crash-load belongs to uid $(id -u nobody), neither this user nor root"* ]]
+	chown root row/state/crash-load
+	event add cpu
+	wait_idle
+	assert_equal "$(wc -l <row/kexec.log)" 1
+}
