@@ -78,8 +78,6 @@ int kx_read_small_file(int dirfd, const char *path, const char *name, size_t max
 	/* room for one more byte than max: that byte is how a larger file is told */
 	r = kx_read_fd_into(fd, buf, max + 1, &len);
 	close(fd);
-	if (r == 0 && len > max)
-		r = -EFBIG;
 	if (r < 0) {
 		free(buf);
 		if (r == -EFBIG)
