@@ -36,6 +36,70 @@ static uint64_t off_of(const void *blob, const void *p)
 	return (uint64_t)((const char *)p - (const char *)blob);
 }
 
+/*
+ * Walk the structure block's tags once, each step moving forward inside the block: libfdt
+ * 1.6.1 (Debian 12) steps by a property's length as a signed number, so a property of length
+ * -12 brings fdt_next_tag() back to the tag it started from and fdt_check_full() never returns
+ * (found by fuzz-fdt).  Only what makes that walk go back or leave the block is refused here;
+ * Each property's name must also lie inside the strings block as its header sizes it: libfdt
+ * bounds a v16 blob's names by the whole blob only, while fdt_open_into() copies size_dt_strings
+ * bytes, so an edit of such a blob would lose names (found by fuzz-fdt).  libfdt checks the
+ * rest.  `size` is the structure block's size (v17) or what the blob has after it (v16).
+ */
+static int walk_struct(const unsigned char *b, uint32_t st, uint32_t size, uint32_t str,
+		       uint32_t str_size, struct kx_err *err)
+{
+	uint32_t o = 0, name;
+
+	while (o <= size && size - o >= 4) {
+		uint32_t tag = be32(b + st + o), len;
+
+		switch (tag) {
+		case FDT_BEGIN_NODE: {
+			const unsigned char *nul = memchr(b + st + o + 4, '\0', size - o - 4);
+
+			if (!nul)
+				return kx_err_at(err, -EBADMSG, st + o, "device tree node name at "
+						 "offset %u has no end inside the structure block",
+						 st + o);
+			o = (uint32_t)(nul - (b + st)) + 1;
+			break;
+		}
+		case FDT_PROP:
+			if (size - o < 12)
+				return kx_err_at(err, -EBADMSG, st + o, "device tree property at "
+						 "offset %u is cut off by the end of the structure "
+						 "block", st + o);
+			len = be32(b + st + o + 4);
+			if (len > size - o - 12)
+				return kx_err_at(err, -EBADMSG, st + o + 4, "device tree property at "
+						 "offset %u has length %u (0x%x), more than the %u "
+						 "bytes left in the structure block", st + o, len, len,
+						 size - o - 12);
+			name = be32(b + st + o + 8);
+			if (name >= str_size || !memchr(b + str + name, '\0', str_size - name))
+				return kx_err_at(err, -EBADMSG, st + o + 8, "device tree property at "
+						 "offset %u has its name at %u, outside the %u-byte "
+						 "strings block", st + o, name, str_size);
+			o += 12 + len;
+			break;
+		case FDT_END:
+			return 0;
+		case FDT_END_NODE:
+		case FDT_NOP:
+			o += 4;
+			break;
+		default:
+			return kx_err_at(err, -EBADMSG, st + o, "device tree structure block has "
+					 "tag 0x%x at offset %u, not a node, property or end", tag,
+					 st + o);
+		}
+		o = (o + 3) & ~3u;
+	}
+	return kx_err_at(err, -EBADMSG, st, "device tree structure block (%u bytes at offset %u) "
+			 "has no end tag", size, st);
+}
+
 int kx_fdt_check(const void *blob, size_t len, struct kx_err *err)
 {
 	const unsigned char *b = blob;
@@ -75,6 +139,10 @@ int kx_fdt_check(const void *blob, size_t len, struct kx_err *err)
 			return kx_err_at(err, -EBADMSG, 8, "device tree blocks overlap or leave the "
 					 "blob (memory reservations at %u, structure %u+%u, strings "
 					 "%u+%u, total %u)", rsv, st, st_size, str, str_size, total);
+		r = walk_struct(b, st, be32(b + 20) >= 17 ? st_size : total - st, str, str_size,
+				err);
+		if (r < 0)
+			return r;
 	}
 	r = fdt_check_header(blob);
 	if (r < 0)

@@ -133,6 +133,7 @@ kdump_seeds() {
 	rm -f "$z"
 }
 
+failed=0
 for f in "$@"; do
 	name=$(basename "$f")
 	corpus="$BUILD/tests/fuzz/corpus-$name"
@@ -145,7 +146,25 @@ for f in "$@"; do
 	*) seeds "$corpus" ;;
 	esac
 	echo "fuzz: $name for ${seconds}s ($(ls "$corpus" | wc -l) seeds)"
-	# -rss_limit_mb: the reader must stay small whatever the input
-	"$f" -max_total_time="$seconds" -rss_limit_mb=256 -malloc_limit_mb=64 -max_len=65536 \
-		-print_final_stats=1 "$corpus" 2>&1 | tail -n 12
+	# -rss_limit_mb: the reader must stay small whatever the input; -timeout: an input that
+	# takes 20 s is a hang (a normal one takes well under a millisecond), reported at once
+	# instead of after libFuzzer's default 20 minutes. A failure keeps its input in
+	# $artifacts and prints the report's head (what failed, and where), not only the stats.
+	artifacts="$BUILD/tests/fuzz/artifacts-$name"
+	rm -rf "$artifacts"
+	mkdir -p "$artifacts"
+	rc=0
+	"$f" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=256 -malloc_limit_mb=64 \
+		-max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" \
+		>"$artifacts/log" 2>&1 || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		grep -m1 -A40 -E '^==[0-9]+== ?ERROR|^ALARM|^SUMMARY|runtime error' "$artifacts/log" |
+			head -n 60
+		echo "fuzz: $name failed (exit $rc); input and log in $artifacts:"
+		ls "$artifacts"
+		failed=$((failed + 1))
+	else
+		tail -n 6 "$artifacts/log"
+	fi
 done
+exit $((failed > 0))

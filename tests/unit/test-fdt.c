@@ -239,6 +239,64 @@ static void a_corrupt_structure_block_is_refused(void **state)
 	free(b);
 }
 
+/* found by fuzz-fdt: a property of length -12 sends libfdt 1.6.1's fdt_check_full() back to
+ * the same tag forever; such lengths are refused before libfdt sees the blob (alarm: a
+ * regression fails here instead of hanging the suite) */
+static void a_property_length_that_steps_back_or_out_is_refused(void **state)
+{
+	static const uint32_t lens[] = { 0xfffffff4, 0xfffffff8, 0xffffffff, 0x7fffffff };
+	struct kx_fdt_memory m;
+	struct kx_err e;
+
+	(void)state;
+	alarm(20);
+	for (size_t i = 0; i < N_ELEMS(lens); i++) {
+		size_t len, olen;
+		unsigned char *b = load("arm64-virt", &len);
+		uint32_t st = fdt_off_dt_struct(b);
+		int prop = fdt_first_property_offset(b, 0);
+		struct kx_fdt_chosen ch = { .bootargs = "x" };
+		void *out;
+
+		assert_true(prop >= 0);
+		put_be32(b + st + (uint32_t)prop + 4, lens[i]);
+		kx_err_clear(&e);
+		assert_int_equal(kx_fdt_memory(b, len, &m, &e), -EBADMSG);
+		if (!strstr(e.msg, "more than the") || !strstr(e.msg, "bytes left in the structure"))
+			fail_msg("length 0x%x: \"%s\"", lens[i], e.msg);
+		assert_true(e.has_offset);
+		assert_int_equal(e.offset, st + (uint32_t)prop + 4);
+		kx_err_clear(&e);
+		assert_int_equal(kx_fdt_edit_chosen(b, len, &ch, &out, &olen, &e), -EBADMSG);
+		free(b);
+	}
+	alarm(0);
+}
+
+/* found by fuzz-fdt: libfdt reads a v16 blob's names anywhere in the blob, but an edit copies
+ * only size_dt_strings bytes of them; a name outside the strings block as sized is refused */
+static void a_name_outside_the_sized_strings_block_is_refused(void **state)
+{
+	struct kx_fdt_memory m;
+	struct kx_err e;
+	size_t len;
+	unsigned char *b = load("arm64-virt", &len);
+	uint32_t st = fdt_off_dt_struct(b);
+	int prop = fdt_first_property_offset(b, 0);
+
+	(void)state;
+	assert_true(prop >= 0);
+	put_be32(b + 20, 16);                   /* version 16 */
+	put_be32(b + 32, 4);                    /* size_dt_strings */
+	kx_err_clear(&e);
+	assert_int_equal(kx_fdt_memory(b, len, &m, &e), -EBADMSG);
+	if (!strstr(e.msg, "outside the 4-byte strings block"))
+		fail_msg("\"%s\"", e.msg);
+	assert_true(e.has_offset);
+	assert_int_equal(e.offset, st + (uint32_t)prop + 8);
+	free(b);
+}
+
 static const unsigned char *chosen_prop(const void *b, const char *name, int *len)
 {
 	int chosen = fdt_path_offset(b, "/chosen");
@@ -455,6 +513,8 @@ int main(void)
 		cmocka_unit_test(lmbs_v2_sets_expand_to_seq_lmbs_times_the_lmb_size),
 		cmocka_unit_test(malformed_blobs_are_refused_naming_the_problem_and_offset),
 		cmocka_unit_test(a_corrupt_structure_block_is_refused),
+		cmocka_unit_test(a_property_length_that_steps_back_or_out_is_refused),
+		cmocka_unit_test(a_name_outside_the_sized_strings_block_is_refused),
 		cmocka_unit_test(crash_edit_grows_a_tight_blob_and_sets_chosen),
 		cmocka_unit_test(a_second_edit_replaces_the_first),
 		cmocka_unit_test(chosen_is_created_and_one_cell_values_must_fit),
