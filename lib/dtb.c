@@ -59,28 +59,25 @@ static int walk_struct(const unsigned char *b, uint32_t st, uint32_t size, uint3
 			const unsigned char *nul = memchr(b + st + o + 4, '\0', size - o - 4);
 
 			if (!nul)
-				return kx_err_at(err, -EBADMSG, st + o, "device tree node name at "
-						 "offset %u has no end inside the structure block",
-						 st + o);
+				return kx_err_at(err, -EBADMSG, st + o, "device tree node name has "
+						 "no end inside the structure block");
 			o = (uint32_t)(nul - (b + st)) + 1;
 			break;
 		}
 		case FDT_PROP:
 			if (size - o < 12)
-				return kx_err_at(err, -EBADMSG, st + o, "device tree property at "
-						 "offset %u is cut off by the end of the structure "
-						 "block", st + o);
+				return kx_err_at(err, -EBADMSG, st + o, "device tree property is cut "
+						 "off by the end of the structure block");
 			len = be32(b + st + o + 4);
 			if (len > size - o - 12)
-				return kx_err_at(err, -EBADMSG, st + o + 4, "device tree property at "
-						 "offset %u has length %u (0x%x), more than the %u "
-						 "bytes left in the structure block", st + o, len, len,
-						 size - o - 12);
+				return kx_err_at(err, -EBADMSG, st + o + 4, "device tree property "
+						 "has length %u (0x%x), more than the %u bytes left in "
+						 "the structure block", len, len, size - o - 12);
 			name = be32(b + st + o + 8);
 			if (name >= str_size || !memchr(b + str + name, '\0', str_size - name))
-				return kx_err_at(err, -EBADMSG, st + o + 8, "device tree property at "
-						 "offset %u has its name at %u, outside the %u-byte "
-						 "strings block", st + o, name, str_size);
+				return kx_err_at(err, -EBADMSG, st + o + 8, "device tree property "
+						 "has its name at %u, outside the %u-byte strings block",
+						 name, str_size);
 			o += 12 + len;
 			break;
 		case FDT_END:
@@ -90,14 +87,13 @@ static int walk_struct(const unsigned char *b, uint32_t st, uint32_t size, uint3
 			o += 4;
 			break;
 		default:
-			return kx_err_at(err, -EBADMSG, st + o, "device tree structure block has "
-					 "tag 0x%x at offset %u, not a node, property or end", tag,
-					 st + o);
+			return kx_err_at(err, -EBADMSG, st + o, "device tree structure block is "
+					 "malformed: tag 0x%x is not a node, property or end", tag);
 		}
 		o = (o + 3) & ~3u;
 	}
-	return kx_err_at(err, -EBADMSG, st, "device tree structure block (%u bytes at offset %u) "
-			 "has no end tag", size, st);
+	return kx_err_at(err, -EBADMSG, st, "device tree structure block is malformed: no end "
+			 "tag in its %u bytes", size);
 }
 
 int kx_fdt_check(const void *blob, size_t len, struct kx_err *err)
