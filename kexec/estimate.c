@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* kexec --estimate: the crash kernel memory a kernel and initrd need, from their load plan. */
+#include <errno.h>
 #include <stdio.h>
 
 #include "output.h"
@@ -8,35 +9,30 @@
 
 #define MiB (UINT64_C(1) << 20)
 
-int kexec_do_estimate(struct kexec_ctx *c)
+int kexec_do_estimate(struct kexec_ctx *c, struct kx_err *err)
 {
 	const struct kexec_opts *o = c->o;
 	struct kexec_plan p;
 	struct kexec_budget *b = &p.budget;
-	struct kx_err e;
-	char s[4][32], text[640];
+	char s[4][32];
 	int r;
 
-	kx_err_clear(&e);
-	if (!c->arch) {
-		kx_error("estimating on %s is not supported",
-			c->sys.arch[0] ? c->sys.arch : "this architecture");
-		return KX_EXIT_FAIL;
-	}
-	r = plan_build(c, &p, &e);
+	if (!c->arch)
+		return kx_err_set(err, -ENOTSUP, "estimating on %s is not supported",
+				  c->sys.arch[0] ? c->sys.arch : "this architecture");
+	r = plan_build(c, &p, err);
 	if (r < 0) {
-		kx_error("%s", kx_err_text(&e, text, sizeof(text)));
 		if (o->json) {
 			struct kx_json j;
 
 			kx_json_init(&j, stdout);
 			kx_json_object_begin(&j, NULL);
 			kx_json_string(&j, "action", "estimate");
-			kx_out_json_error_member(&j, &e);
+			kx_out_json_error_member(&j, err);
 			kx_json_object_end(&j);
 		}
 		plan_free(&p);
-		return KX_EXIT_FAIL;
+		return r;
 	}
 	if (o->json) {
 		struct kx_json j;
@@ -85,5 +81,5 @@ int kexec_do_estimate(struct kexec_ctx *c)
 			       kx_format_size(b->needed - b->reserved, s[0], 32));
 	}
 	plan_free(&p);
-	return KX_EXIT_OK;
+	return 0;
 }

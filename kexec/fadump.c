@@ -123,7 +123,7 @@ static void print_state(const struct kexec_ctx *c, const struct kx_fadump_state 
 	fprintf(fp, "hotplug: %s\n", mechanism(c));
 }
 
-int kexec_fadump_status(struct kexec_ctx *c)
+int kexec_fadump_status(struct kexec_ctx *c, struct kx_err *err)
 {
 	struct kx_fadump_state st;
 
@@ -140,12 +140,14 @@ int kexec_fadump_status(struct kexec_ctx *c)
 		kx_json_string(&j, "hotplug", mechanism(c));
 		kx_json_object_end(&j);
 	} else if (!st.present) {
+		/* still -S's answer, "not registered", after the reason */
 		kx_error("firmware-assisted dump is not available: " KX_FADUMP_DIR
 			"/ is missing (not a POWER kernel with CONFIG_FA_DUMP)");
 	} else {
 		print_state(c, &st, stdout);
 	}
 	/* as -S: 1 when a dump would be captured, 0 when not */
+	(void)err;
 	return st.registered == 1 ? 1 : 0;
 }
 
@@ -153,11 +155,9 @@ struct fadump_write {
 	const char *file, *value;
 };
 
+/* A failure before any write: the --json error object; main prints e. */
 static int fail(const struct kexec_ctx *c, const char *action, const struct kx_err *e)
 {
-	char text[640];
-
-	kx_error("%s", kx_err_text(e, text, sizeof(text)));
 	if (c->o->json) {
 		struct kx_json j;
 
@@ -168,7 +168,7 @@ static int fail(const struct kexec_ctx *c, const char *action, const struct kx_e
 		kx_out_json_error_member(&j, e);
 		kx_json_object_end(&j);
 	}
-	return KX_EXIT_FAIL;
+	return e->code < 0 ? e->code : -EINVAL;
 }
 
 static void json_result(const struct kexec_ctx *c, const char *action,
@@ -249,7 +249,7 @@ static void record(const struct kexec_ctx *c, const struct kx_fadump_state *afte
 			   "writable directory", c->state_dir, kx_err_text(&e, text, sizeof(text)));
 }
 
-int kexec_fadump_register(struct kexec_ctx *c)
+int kexec_fadump_register(struct kexec_ctx *c, struct kx_err *err)
 {
 	const struct kexec_opts *o = c->o;
 	struct fadump_write w[2];
@@ -259,17 +259,16 @@ int kexec_fadump_register(struct kexec_ctx *c)
 	int lock_fd = -1, r;
 	struct kx_err e;
 
-	kx_err_clear(&e);
 	kx_fadump_read(&c->sysroot, &st);
 	if (o->nappends) {
-		r = kx_cmdline_join(o->appends, o->nappends, &append, &e);
+		r = kx_cmdline_join(o->appends, o->nappends, &append, err);
 		if (r < 0)
-			return fail(c, "load", &e);
+			return fail(c, "load", err);
 	}
-	r = kx_fadump_check_register(&st, append, running_cmdline_len(c), &e);
+	r = kx_fadump_check_register(&st, append, running_cmdline_len(c), err);
 	if (r < 0) {
 		free(append);
-		return fail(c, "load", &e);
+		return fail(c, "load", err);
 	}
 	if (append)
 		w[nw++] = (struct fadump_write){ "bootargs_append", append };
@@ -282,9 +281,10 @@ int kexec_fadump_register(struct kexec_ctx *c)
 			print_writes(w, nw);
 		}
 		free(append);
-		return KX_EXIT_OK;
+		return 0;
 	}
 
+	kx_err_clear(&e);
 	if (kx_state_lock(c->state_dir, &lock_fd, &e) < 0)
 		kx_warn("%s; registering without the lock", kx_err_text(&e, msg, sizeof(msg)));
 	r = kx_fadump_register(&st, append, sysfs_write, c, msg, sizeof(msg));
@@ -302,10 +302,10 @@ int kexec_fadump_register(struct kexec_ctx *c)
 	if (lock_fd >= 0)
 		close(lock_fd);
 	free(append);
-	return r == 0 ? KX_EXIT_OK : KX_EXIT_FAIL;
+	return r;
 }
 
-int kexec_fadump_unregister(struct kexec_ctx *c)
+int kexec_fadump_unregister(struct kexec_ctx *c, struct kx_err *err)
 {
 	const struct kexec_opts *o = c->o;
 	const struct fadump_write w = { "registered", "0" };
@@ -315,24 +315,24 @@ int kexec_fadump_unregister(struct kexec_ctx *c)
 	char msg[640];
 	struct kx_err e;
 
-	kx_err_clear(&e);
 	kx_fadump_read(&c->sysroot, &st);
-	r = kx_fadump_check_unregister(&st, &e);
+	r = kx_fadump_check_unregister(&st, err);
 	if (r < 0)
-		return fail(c, "unload", &e);
+		return fail(c, "unload", err);
 	if (o->dry_run) {
 		if (o->json)
 			json_result(c, "unload", &st, &w, 1, "unregistered", 0, NULL);
 		else
 			print_writes(&w, 1);
-		return KX_EXIT_OK;
+		return 0;
 	}
+	kx_err_clear(&e);
 	if (kx_state_lock(c->state_dir, &lock_fd, &e) < 0)
 		kx_warn("%s; unregistering without the lock", kx_err_text(&e, msg, sizeof(msg)));
 	r = sysfs_write(c, w.file, w.value);
 	if (r < 0) {
 		kx_fadump_explain(w.file, w.value, -r, msg, sizeof(msg));
-		kx_error("unregistering firmware-assisted dump failed: %s", msg);
+		kx_err_set(err, r, "unregistering firmware-assisted dump failed: %s", msg);
 	} else {
 		/* the record goes with the registration it describes, never with a kdump load's */
 		kx_err_clear(&e);
@@ -347,5 +347,5 @@ int kexec_fadump_unregister(struct kexec_ctx *c)
 		json_result(c, "unload", &after, &w, 1, "unregistered", r, msg);
 	if (lock_fd >= 0)
 		close(lock_fd);
-	return r == 0 ? KX_EXIT_OK : KX_EXIT_FAIL;
+	return r;
 }

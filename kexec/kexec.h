@@ -72,17 +72,27 @@ struct kexec_ctx {
 #define KX_KEXEC_UPDATE_ELFCOREHDR 0x4u     /* 6.6+ */
 #define KX_KEXEC_CRASH_HOTPLUG     0x8u     /* 6.10+ (x86: 6.5-6.9 reject it) */
 
-/* load.c: -l/-p, -u, -e.  Each returns the exit status. */
-int kexec_do_load(struct kexec_ctx *c);
-int kexec_do_unload(struct kexec_ctx *c);
-int kexec_do_exec(struct kexec_ctx *c);
+/*
+ * The actions.  Each returns its exit status when it succeeds (0; -S's 1 for "loaded") and
+ * -errno when it fails; err then says what failed and main prints it once, as "kexec: MESSAGE",
+ * and exits 1.  An action whose failure is a sequence whose order matters (a failed crash load
+ * followed by what became of the crash kernel loaded before; a failed fadump registration and
+ * the one it dropped) prints that sequence itself and leaves err clear.  --json output is the
+ * action's own, on stdout.
+ */
+struct kx_err;
+
+/* load.c: -l/-p, -u, -e. */
+int kexec_do_load(struct kexec_ctx *c, struct kx_err *err);
+int kexec_do_unload(struct kexec_ctx *c, struct kx_err *err);
+int kexec_do_exec(struct kexec_ctx *c, struct kx_err *err);
 
 /* estimate.c: --estimate. */
-int kexec_do_estimate(struct kexec_ctx *c);
+int kexec_do_estimate(struct kexec_ctx *c, struct kx_err *err);
 
 /* status.c: -S and --print-ckr-size. */
-int kexec_do_status(struct kexec_ctx *c);
-int kexec_do_print_ckr(struct kexec_ctx *c);
+int kexec_do_status(struct kexec_ctx *c, struct kx_err *err);
+int kexec_do_print_ckr(struct kexec_ctx *c, struct kx_err *err);
 
 /*
  * fadump.c: -p --fadump, -u -p --fadump, -S --fadump: firmware-assisted dump on POWER, registered
@@ -97,9 +107,9 @@ int kexec_do_print_ckr(struct kexec_ctx *c);
  */
 struct kx_json;
 struct kx_fadump_state;
-int kexec_fadump_register(struct kexec_ctx *c);
-int kexec_fadump_unregister(struct kexec_ctx *c);
-int kexec_fadump_status(struct kexec_ctx *c);
+int kexec_fadump_register(struct kexec_ctx *c, struct kx_err *err);
+int kexec_fadump_unregister(struct kexec_ctx *c, struct kx_err *err);
+int kexec_fadump_status(struct kexec_ctx *c, struct kx_err *err);
 /* The "fadump" member of -S --json: null when the kernel has no fadump. */
 void kexec_fadump_json(struct kx_json *j, const struct kx_fadump_state *st);
 

@@ -45,12 +45,10 @@ static void json_begin(struct kx_json *j, const char *action, bool dry_run)
 	kx_json_bool(j, "dry_run", dry_run);
 }
 
+/* A failure before any syscall: the --json error object; main prints e. */
 static int fail_before_plan(const struct kexec_ctx *c, const char *action,
 			    const struct kx_err *e)
 {
-	char text[640];
-
-	kx_error("%s", kx_err_text(e, text, sizeof(text)));
 	if (c->o->json) {
 		struct kx_json j;
 
@@ -58,7 +56,16 @@ static int fail_before_plan(const struct kexec_ctx *c, const char *action,
 		kx_out_json_error_member(&j, e);
 		kx_json_object_end(&j);
 	}
-	return KX_EXIT_FAIL;
+	return e->code < 0 ? e->code : -EINVAL;
+}
+
+/* The plan refused the load: the refusal is the action's error. */
+static int refused(const struct kexec_plan *p, struct kx_err *err)
+{
+	*err = p->refusal;
+	if (err->code >= 0)
+		err->code = -EINVAL;
+	return err->code;
 }
 
 static int crash_loaded_now(const struct kexec_ctx *c)
@@ -390,27 +397,25 @@ static int run_load(struct kexec_ctx *c, const struct kexec_plan *p)
 		kx_crash_record_free(&prev);
 	if (lock_fd >= 0)
 		close(lock_fd);
-	return r == 0 ? KX_EXIT_OK : KX_EXIT_FAIL;
+	return r;
 }
 
-int kexec_do_load(struct kexec_ctx *c)
+int kexec_do_load(struct kexec_ctx *c, struct kx_err *err)
 {
 	const struct kexec_opts *o = c->o;
 	struct kexec_plan p;
-	struct kx_err e;
-	int r, status;
+	int r;
 
-	kx_err_clear(&e);
-	r = plan_build(c, &p, &e);
+	r = plan_build(c, &p, err);
 	if (r < 0) {
 		plan_free(&p);
-		return fail_before_plan(c, "load", &e);
+		return fail_before_plan(c, "load", err);
 	}
 	if (o->elfcorehdr_out) {
-		r = plan_write_elfcorehdr(c, &p, o->elfcorehdr_out, &e);
+		r = plan_write_elfcorehdr(c, &p, o->elfcorehdr_out, err);
 		if (r < 0) {
 			plan_free(&p);
-			return fail_before_plan(c, "load", &e);
+			return fail_before_plan(c, "load", err);
 		}
 	}
 	if (o->dry_run) {
@@ -423,18 +428,16 @@ int kexec_do_load(struct kexec_ctx *c)
 		} else {
 			plan_print_text(c, &p, stdout);
 		}
-		if (p.refused)
-			kx_error("%s", p.refusal.msg);
-		status = p.refused ? KX_EXIT_FAIL : KX_EXIT_OK;
+		r = p.refused ? refused(&p, err) : 0;
 		plan_free(&p);
-		return status;
+		return r;
 	}
 	if (o->debug)
 		plan_print_text(c, &p, stderr);
 	for (size_t i = 0; i < p.nwarnings && !o->debug; i++)
 		kx_warn("%s", p.warnings[i]);
 	if (p.refused && !o->force) {
-		kx_error("%s", p.refusal.msg);
+		r = refused(&p, err);
 		if (o->json) {
 			struct kx_json j;
 
@@ -444,16 +447,16 @@ int kexec_do_load(struct kexec_ctx *c)
 			kx_json_object_end(&j);
 		}
 		plan_free(&p);
-		return KX_EXIT_FAIL;
+		return r;
 	}
 	if (p.refused)
 		kx_warn("--force: loading although %s", p.refusal.msg);
-	status = run_load(c, &p);
+	r = run_load(c, &p);
 	plan_free(&p);
-	return status;
+	return r;
 }
 
-int kexec_do_unload(struct kexec_ctx *c)
+int kexec_do_unload(struct kexec_ctx *c, struct kx_err *err)
 {
 	const struct kexec_opts *o = c->o;
 	unsigned long flags = KX_KEXEC_FILE_UNLOAD | (o->crash ? KX_KEXEC_FILE_ON_CRASH : 0);
@@ -471,7 +474,7 @@ int kexec_do_unload(struct kexec_ctx *c)
 		else
 			printf("would unload the %s kernel: kexec_file_load(-1, -1, 0, NULL, %#lx)\n",
 			       o->crash ? "crash" : "kexec", flags);
-		return KX_EXIT_OK;
+		return 0;
 	}
 	if (o->crash) {
 		kx_err_clear(&e);
@@ -498,8 +501,8 @@ int kexec_do_unload(struct kexec_ctx *c)
 	}
 	if (r < 0) {
 		kexec_explain(-r, syscall, o->crash, true, c, NULL, msg, sizeof(msg));
-		kx_error("unloading the %s kernel failed: %s",
-			o->crash ? "crash" : "kexec", msg);
+		kx_err_set(err, r, "unloading the %s kernel failed: %s",
+			   o->crash ? "crash" : "kexec", msg);
 	}
 	if (o->json) {
 		struct kx_json j;
@@ -514,34 +517,31 @@ int kexec_do_unload(struct kexec_ctx *c)
 	}
 	if (lock_fd >= 0)
 		close(lock_fd);
-	return r == 0 ? KX_EXIT_OK : KX_EXIT_FAIL;
+	return r;
 }
 
-int kexec_do_exec(struct kexec_ctx *c)
+int kexec_do_exec(struct kexec_ctx *c, struct kx_err *err)
 {
 	char msg[640];
 	int r;
 
-	if (c->sys.kexec_loaded == 0) {
-		kx_error("no kernel is loaded to execute (/sys/kernel/kexec_loaded is "
-			"0): load one with kexec -l first");
-		return KX_EXIT_FAIL;
-	}
+	if (c->sys.kexec_loaded == 0)
+		return kx_err_set(err, -ENOENT, "no kernel is loaded to execute "
+				  "(/sys/kernel/kexec_loaded is 0): load one with kexec -l first");
 	if (c->o->dry_run) {
 		printf("would reboot into the loaded kernel: reboot(LINUX_REBOOT_CMD_KEXEC), without "
 		       "shutting down services\n");
-		return KX_EXIT_OK;
+		return 0;
 	}
 	sync();
 	kx_debug("reboot(LINUX_REBOOT_CMD_KEXEC)%s", kx_syscall_fake() ? " [fake]" : "");
 	r = kx_sys_reboot_kexec();
 	if (r == 0)
-		return KX_EXIT_OK;         /* only the fake returns */
+		return 0;                  /* only the fake returns */
 	if (r == -EINVAL)
 		snprintf(msg, sizeof(msg), "no kernel is loaded to execute (EINVAL): load one with "
 			 "kexec -l first");
 	else
 		kexec_explain(-r, "reboot", false, false, c, NULL, msg, sizeof(msg));
-	kx_error("executing the loaded kernel failed: %s", msg);
-	return KX_EXIT_FAIL;
+	return kx_err_set(err, r, "executing the loaded kernel failed: %s", msg);
 }

@@ -470,6 +470,7 @@ int main(int argc, char **argv)
 {
 	struct kexec_opts o;
 	struct kexec_ctx c = { .o = &o };
+	struct kx_err err;
 	int r;
 
 	kx_cli_init(PROG);
@@ -544,18 +545,28 @@ int main(int argc, char **argv)
 		}
 	}
 
+	kx_err_clear(&err);
 	switch (o.action) {
-	case ACT_LOAD: r = o.fadump ? kexec_fadump_register(&c) : kexec_do_load(&c); break;
-	case ACT_UNLOAD: r = o.fadump ? kexec_fadump_unregister(&c) : kexec_do_unload(&c); break;
-	case ACT_EXEC: r = kexec_do_exec(&c); break;
-	case ACT_STATUS: r = o.fadump ? kexec_fadump_status(&c) : kexec_do_status(&c); break;
-	case ACT_PRINT_CKR: r = kexec_do_print_ckr(&c); break;
-	case ACT_ESTIMATE: r = kexec_do_estimate(&c); break;
-	default: r = KX_EXIT_FAIL; break;
+	case ACT_LOAD: r = o.fadump ? kexec_fadump_register(&c, &err) : kexec_do_load(&c, &err); break;
+	case ACT_UNLOAD:
+		r = o.fadump ? kexec_fadump_unregister(&c, &err) : kexec_do_unload(&c, &err);
+		break;
+	case ACT_EXEC: r = kexec_do_exec(&c, &err); break;
+	case ACT_STATUS:
+		r = o.fadump ? kexec_fadump_status(&c, &err) : kexec_do_status(&c, &err);
+		break;
+	case ACT_PRINT_CKR: r = kexec_do_print_ckr(&c, &err); break;
+	case ACT_ESTIMATE: r = kexec_do_estimate(&c, &err); break;
+	default: r = kx_err_set(&err, -EINVAL, "no action"); break;
+	}
+	if (r < 0 && err.code) {
+		char text[640];
+
+		kx_error("%s", kx_err_text(&err, text, sizeof(text)));
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		kx_error("write error on standard output");
 		return KX_EXIT_FAIL;
 	}
-	return r;
+	return r < 0 ? KX_EXIT_FAIL : r;
 }

@@ -54,7 +54,7 @@ static void read_dump_type(const struct kexec_ctx *c, char *buf, size_t size)
 	buf[len] = '\0';
 }
 
-int kexec_do_status(struct kexec_ctx *c)
+int kexec_do_status(struct kexec_ctx *c, struct kx_err *err)
 {
 	const struct kexec_opts *o = c->o;
 	const struct kx_kexec_sys *k = &c->sys;
@@ -156,10 +156,11 @@ int kexec_do_status(struct kexec_ctx *c)
 	if (have_rec)
 		kx_crash_record_free(&rec);
 	/* kexec-tools' codes: 1 loaded, 0 not loaded */
+	(void)err;
 	return loaded == 1 ? 1 : 0;
 }
 
-int kexec_do_print_ckr(struct kexec_ctx *c)
+int kexec_do_print_ckr(struct kexec_ctx *c, struct kx_err *err)
 {
 	const struct kx_kexec_sys *k = &c->sys;
 	struct kx_crashmem mem = { .main = -1 };
@@ -184,10 +185,10 @@ int kexec_do_print_ckr(struct kexec_ctx *c)
 		kx_debug("%s; using kexec_crash_size", kx_err_text(&e, text, sizeof(text)));
 		total = k->crash_size;
 	} else {
-		kx_error("%s", kx_err_text(&e, text, sizeof(text)));
 		if (c->o->json)
 			kx_out_json_error(stdout, NULL, &e);
-		return KX_EXIT_FAIL;
+		*err = e;
+		return e.code < 0 ? e.code : -EIO;
 	}
 
 	if (c->o->json) {
@@ -224,5 +225,5 @@ int kexec_do_print_ckr(struct kexec_ctx *c)
 	}
 	if (from_iomem)
 		kx_crashmem_free(&mem);
-	return KX_EXIT_OK;
+	return 0;
 }
