@@ -344,14 +344,17 @@ static int run_load(struct kexec_ctx *c, const struct kexec_plan *p)
 	struct load_result res = { 0 };
 	bool have_prev = false;
 	int lock_fd = -1, before = KX_TRI_UNKNOWN, r;
-	/* run by restore_by_command(): the parent holds the lock and does the restoring */
+	/* run by restore_by_command(): the parent holds the lock and does the restoring; run by
+	 * kexec-hotplug's worker: it holds the lock (so that the record it replays stays the
+	 * latest until this load replaces it), and a failure here is restored here */
 	bool restoring = getenv("KEXEC_EXT_RESTORING") != NULL;
+	bool lock_held = restoring || getenv("KEXEC_EXT_LOCK_HELD") != NULL;
 	struct kx_err e;
 	char text[640];
 
 	if (p->crash) {
 		kx_err_clear(&e);
-		if (!restoring && kx_state_lock(c->state_dir, &lock_fd, &e) < 0)
+		if (!lock_held && kx_state_lock(c->state_dir, &lock_fd, &e) < 0)
 			kx_warn("%s; loading without the lock", kx_err_text(&e, text, sizeof(text)));
 		kx_err_clear(&e);
 		r = kx_state_read(c->state_dir, &prev, &e);

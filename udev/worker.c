@@ -117,9 +117,12 @@ static bool record_outcome(struct kx_hp_status *st, void *ctx)
 }
 
 /* Run the saved argv with the installed kexec, in the saved cwd; stderr's last line on failure. */
-static int run_kexec(const struct hp_ctx *c, const struct kx_crash_record *rec, char *err,
-		     size_t size)
+/* Replay the saved load; lock_held: this worker holds the state lock, the child must not wait
+ * for it. */
+static int run_kexec(const struct hp_ctx *c, const struct kx_crash_record *rec, bool lock_held,
+		     char *err, size_t size)
 {
+	static const char *const held[] = { "KEXEC_EXT_LOCK_HELD=1", NULL };
 	char out[4096], **argv;
 	size_t len;
 	int r;
@@ -136,6 +139,7 @@ static int run_kexec(const struct hp_ctx *c, const struct kx_crash_record *rec, 
 	memcpy(argv, rec->argv, rec->argc * sizeof(*argv));
 	argv[0] = (char *)c->kexec;
 	r = kx_child_run(&(struct kx_child){ .path = c->kexec, .argv = argv, .cwd = rec->cwd,
+					     .env = lock_held ? held : NULL,
 					     .err = KX_CHILD_STDERR_CAPTURE }, out, sizeof(out));
 	free(argv);
 	if (r == 0)
@@ -204,7 +208,7 @@ static bool one_burst(const struct hp_ctx *c)
 	struct outcome o = { .burst = &b, .d = &d };
 	char what[256];
 	struct kx_err e;
-	int r;
+	int lock_fd = -1, r;
 
 	kx_err_clear(&e);
 	if (kx_hp_status_update(c->state_dir, take_burst, &b, NULL, &e) < 0) {
@@ -214,6 +218,11 @@ static bool one_burst(const struct hp_ctx *c)
 	if (b.total == 0)
 		return false;
 	describe(&b, what, sizeof(what));
+	/* the state lock from reading the record to the end of its reload: a load made meanwhile
+	 * by the admin is neither decided on stale nor overwritten by the record it replaced */
+	kx_err_clear(&e);
+	if (kx_state_lock(c->state_dir, &lock_fd, &e) < 0)
+		kx_log(LOG_WARNING, "%s; deciding without the lock", e.msg);
 	kx_err_clear(&e);
 	r = kx_state_read(c->state_dir, &rec, &e);
 	if (r == 0)
@@ -225,7 +234,8 @@ static bool one_burst(const struct hp_ctx *c)
 		int64_t t0 = kx_hp_now_ms();
 
 		o.acted = true;
-		r = d.verdict == KX_HP_RELOAD ? run_kexec(c, &rec, o.error, sizeof(o.error)) :
+		r = d.verdict == KX_HP_RELOAD ? run_kexec(c, &rec, lock_fd >= 0, o.error,
+							  sizeof(o.error)) :
 			reregister_fadump(c, o.error, sizeof(o.error));
 		o.ok = r == 0;
 		o.duration_ms = kx_hp_now_ms() - t0;
@@ -243,6 +253,8 @@ static bool one_burst(const struct hp_ctx *c)
 		kx_log(LOG_WARNING, "%llu events (%s): %s", (unsigned long long)b.total, what,
 		       d.reason);
 	}
+	if (lock_fd >= 0)
+		close(lock_fd);
 	kx_err_clear(&e);
 	if (kx_hp_status_update(c->state_dir, record_outcome, &o, NULL, &e) < 0)
 		kx_log(LOG_ERR, "%s", e.msg);

@@ -237,6 +237,19 @@ kexec_load ENOSYS"
 	assert_equal "$(loaded)" 1
 }
 
+@test "a crash load waits for the state lock, and does not when its caller holds it (KEXEC_EXT_LOCK_HELD)" {
+	mkdir -p state
+	flock state/lock sleep 30 &
+	holder=$!
+	for i in $(seq 100); do flock -n state/lock true || break; sleep 0.05; done
+	run timeout 2 "$KEXEC" -p -s vmlinuz --sysroot=sys
+	assert_failure 124
+	KEXEC_EXT_LOCK_HELD=1 run -0 timeout 10 "$KEXEC" -p -s vmlinuz --sysroot=sys
+	assert_equal "$(loaded)" 1
+	grep -q "^syscall kexec_file_load" state/crash-load
+	kill "$holder"
+}
+
 @test "a corrupt record is ignored with a warning, and replaced by the next load" {
 	mkdir state
 	printf 'version 1\nsyscall kexec_file_load\nkernel /x\\q\ncmdline c\n' >state/crash-load

@@ -58,6 +58,16 @@ setup() {
 	assert_equal "$(jq -r .last_reason <<<"$output")" "a load is recorded but no crash kernel is loaded (a reload was cut short): reloading it"
 }
 
+@test "the worker holds the state lock from reading the saved load to the end of its reload" {
+	export KX_STANDIN_LOCKS=$BATS_TEST_TMPDIR/locks
+	event online memory
+	wait_idle
+	run cat locks
+	assert_output "KEXEC_EXT_LOCK_HELD=1 state-lock=held"
+	# and lets go of it: an admin's kexec is not kept waiting
+	flock -n state/lock true
+}
+
 @test "events during a reload make exactly one more settled reload" {
 	KX_STANDIN_SLEEP=1 event online memory
 	for i in $(seq 200); do [ -s kexec.log ] && break; sleep 0.05; done
