@@ -2,6 +2,7 @@
 /* Small files read whole. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -44,11 +45,83 @@ int kx_read_fd_into(int fd, char *buf, size_t size, size_t *ret_len)
 	return 0;
 }
 
+int kx_read_fd_alloc(int fd, size_t cap, char **ret, size_t *ret_len)
+{
+	size_t len = 0, size = cap < 4096 ? cap + 1 : 4096;
+	char *buf = malloc(size), *nb;
+
+	if (!buf || cap >= SIZE_MAX) {
+		free(buf);
+		return -ENOMEM;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (len == size - 1) {
+			/* full: grow, or read one byte more to tell a larger file */
+			if (size - 1 >= cap) {
+				char extra;
+
+				do
+					n = read(fd, &extra, 1);
+				while (n < 0 && errno == EINTR);
+				if (n == 0)
+					break;
+				free(buf);
+				return n > 0 ? -EFBIG : -errno;
+			}
+			size = size - 1 > cap / 2 ? cap + 1 : 2 * (size - 1) + 1;
+			nb = realloc(buf, size);
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = -errno;
+
+			free(buf);
+			return e;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*ret = buf;
+	*ret_len = len;
+	return 0;
+}
+
+long long kx_pread_full(int fd, void *buf, size_t len, unsigned long long off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (long long)done;
+}
+
 int kx_read_small_file(int dirfd, const char *path, const char *name, size_t max,
 		       unsigned flags, char **ret, size_t *ret_len, struct kx_err *err)
 {
+	/* O_NONBLOCK until fstat says it is a regular file: opening a FIFO would block */
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC |
-			(flags & KX_READ_NOFOLLOW ? O_NOFOLLOW : 0)), r;
+			(flags & KX_READ_NOFOLLOW ? O_NOFOLLOW : 0) |
+			(flags & KX_READ_REGULAR ? O_NONBLOCK : 0)), r;
 	struct stat st;
 	size_t len;
 	char *buf;
@@ -66,24 +139,23 @@ int kx_read_small_file(int dirfd, const char *path, const char *name, size_t max
 		close(fd);
 		return kx_err_set(err, -EINVAL, "%s is not a regular file", name);
 	}
+	if ((flags & KX_READ_REGULAR) && fcntl(fd, F_SETFL, 0) < 0) {
+		r = -errno;
+		close(fd);
+		return kx_err_set(err, r, "cannot read %s: %s", name, strerror(-r));
+	}
 	if ((flags & KX_READ_TRUSTED) && (r = kx_check_trusted(&st, name, err)) < 0) {
 		close(fd);
 		return r;
 	}
-	buf = max < SIZE_MAX ? malloc(max + 1) : NULL;
-	if (!buf) {
-		close(fd);
-		return kx_err_set(err, -ENOMEM, "out of memory reading %s", name);
-	}
-	/* room for one more byte than max: that byte is how a larger file is told */
-	r = kx_read_fd_into(fd, buf, max + 1, &len);
+	r = kx_read_fd_alloc(fd, max, &buf, &len);
 	close(fd);
-	if (r < 0) {
-		free(buf);
-		if (r == -EFBIG)
-			return kx_err_set(err, r, "%s is larger than %zu bytes", name, max);
+	if (r == -EFBIG)
+		return kx_err_set(err, r, "%s is larger than %zu bytes", name, max);
+	if (r == -ENOMEM)
+		return kx_err_set(err, r, "out of memory reading %s", name);
+	if (r < 0)
 		return kx_err_set(err, r, "cannot read %s: %s", name, strerror(-r));
-	}
 	*ret = buf;
 	if (ret_len)
 		*ret_len = len;

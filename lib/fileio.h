@@ -17,6 +17,19 @@
  */
 int kx_read_fd_into(int fd, char *buf, size_t size, size_t *ret_len);
 
+/*
+ * Read fd to its end into a new buffer that grows as needed to at most cap bytes (plus a NUL
+ * after them, for text).  0 with *ret and *ret_len; -EFBIG when there is more than cap; -ENOMEM;
+ * -errno from read.  Sets no error text.
+ */
+int kx_read_fd_alloc(int fd, size_t cap, char **ret, size_t *ret_len);
+
+/*
+ * Read len bytes at off, EINTR and short reads retried: the number read (less than len only
+ * at the end of the file), or -errno.
+ */
+long long kx_pread_full(int fd, void *buf, size_t len, unsigned long long off);
+
 /* Flags of kx_read_small_file(). */
 #define KX_READ_REGULAR  0x1u   /* refuse what is not a regular file (a FIFO would block) */
 #define KX_READ_NOFOLLOW 0x2u   /* refuse a symbolic link (O_NOFOLLOW) */

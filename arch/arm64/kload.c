@@ -32,6 +32,7 @@
 #include "arm64/arm64.h"
 #include "crashmem.h"
 #include "dtb.h"
+#include "fileio.h"
 #include "sysroot.h"
 #include "units.h"
 
@@ -294,7 +295,7 @@ out:
 static int read_fdt(const struct kx_sysroot *s, void **ret, size_t *ret_len, struct kx_err *err)
 {
 	int fd = kx_sysroot_open(s, FDT_PATH, O_RDONLY | O_CLOEXEC);
-	size_t done = 0;
+	long long done = 0;
 	struct stat st;
 	char *buf;
 
@@ -309,20 +310,18 @@ static int read_fdt(const struct kx_sysroot *s, void **ret, size_t *ret_len, str
 				  "at most %u bytes", (long long)st.st_size, KX_FDT_SIZE_MAX);
 	}
 	buf = malloc((size_t)st.st_size);
-	while (buf && done < (size_t)st.st_size) {
-		ssize_t n = pread(fd, buf + done, (size_t)st.st_size - done, (off_t)done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		done += (size_t)n;
-	}
+	if (buf)
+		done = kx_pread_full(fd, buf, (size_t)st.st_size, 0);
 	close(fd);
 	if (!buf)
 		return kx_err_set(err, -ENOMEM, "out of memory");
+	if (done < 0) {
+		free(buf);
+		return kx_err_set(err, (int)done, "cannot read " FDT_PATH ": %s",
+				  strerror((int)-done));
+	}
 	*ret = buf;
-	*ret_len = done;        /* short: kx_fdt_check names the truncation */
+	*ret_len = (size_t)done;        /* short: kx_fdt_check names the truncation */
 	return 0;
 }
 

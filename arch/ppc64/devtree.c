@@ -17,49 +17,10 @@
 #include <libfdt.h>
 
 #include "dtb.h"
+#include "fileio.h"
 #include "ppc64/ppc64.h"
 
 #define PROP_MAX 256            /* properties of one node taken from /proc/device-tree */
-
-static int read_whole(int fd, size_t cap, void **ret, size_t *ret_len)
-{
-	size_t len = 0, size = 4096;
-	char *buf = malloc(size), *nb;
-	ssize_t n;
-
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		if (len == size) {
-			if (size >= cap) {
-				free(buf);
-				return -EFBIG;
-			}
-			size = size * 2 > cap ? cap : size * 2;
-			nb = realloc(buf, size);
-			if (!nb) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = nb;
-		}
-		n = read(fd, buf + len, size - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = -errno;
-
-			free(buf);
-			return e;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	*ret = buf;
-	*ret_len = len;
-	return 0;
-}
 
 static bool wanted_node(const char *name)
 {
@@ -103,7 +64,7 @@ static int add_props(void *fdt, int dirfd, bool cells_only, struct kx_err *err, 
 				       PROP_MAX);
 			break;
 		}
-		r = read_whole(fd, KX_FDT_SIZE_MAX, &val, &len);
+		r = kx_read_fd_alloc(fd, KX_FDT_SIZE_MAX, (char **)&val, &len);
 		close(fd);
 		if (r < 0) {
 			r = kx_err_set(err, r, "cannot read %s/%s: %s", where, e->d_name,
@@ -193,7 +154,7 @@ int kx_ppc64_read_ram(const struct kx_sysroot *s, struct kx_ranges *ret, const c
 
 	fd = kx_sysroot_open(s, "/sys/firmware/fdt", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
-		r = read_whole(fd, KX_FDT_SIZE_MAX, &blob, &len);
+		r = kx_read_fd_alloc(fd, KX_FDT_SIZE_MAX, (char **)&blob, &len);
 		close(fd);
 		if (r < 0)
 			return kx_err_set(err, r, "cannot read /sys/firmware/fdt: %s", strerror(-r));

@@ -30,6 +30,7 @@
 #include "bzimage.h"
 #include "cmdline.h"
 #include "e820.h"
+#include "fileio.h"
 #include "iomem.h"
 #include "crashmem.h"
 #include "kexecsys.h"
@@ -171,19 +172,13 @@ static int read_firmware_memmap(const struct kx_sysroot *s, struct kx_e820 *ret,
 static bool read_template(const struct kx_sysroot *s, unsigned char *buf, size_t size)
 {
 	int fd = kx_sysroot_open(s, "/sys/kernel/boot_params/data", O_RDONLY | O_CLOEXEC);
-	size_t done = 0;
+	long long done;
 
 	if (fd < 0)
 		return false;
-	while (done < size) {
-		ssize_t n = pread(fd, buf + done, size - done, (off_t)done);
-
-		if (n <= 0)
-			break;
-		done += (size_t)n;
-	}
+	done = kx_pread_full(fd, buf, size, 0);
 	close(fd);
-	return done == size;
+	return done == (long long)size;
 }
 
 static int read_machine(const struct kx_kload_in *in, struct machine *m, struct kx_err *err)
