@@ -10,6 +10,18 @@
 
 #include "fileio.h"
 
+/* A full buffer: 0 when fd has nothing more, -EFBIG when it has, -errno. */
+static int at_end(int fd)
+{
+	char extra;
+	ssize_t n;
+
+	do
+		n = read(fd, &extra, 1);
+	while (n < 0 && errno == EINTR);
+	return n == 0 ? 0 : n > 0 ? -EFBIG : -errno;
+}
+
 int kx_read_fd_into(int fd, char *buf, size_t size, size_t *ret_len)
 {
 	size_t len = 0;
@@ -27,15 +39,10 @@ int kx_read_fd_into(int fd, char *buf, size_t size, size_t *ret_len)
 			break;
 		len += (size_t)n;
 		if (len == size - 1) {
-			char extra;
+			int r = at_end(fd);
 
-			do
-				n = read(fd, &extra, 1);
-			while (n < 0 && errno == EINTR);
-			if (n > 0)
-				return -EFBIG;
-			if (n < 0)
-				return -errno;
+			if (r < 0)
+				return r;
 			break;
 		}
 	}
@@ -60,15 +67,12 @@ int kx_read_fd_alloc(int fd, size_t cap, char **ret, size_t *ret_len)
 		if (len == size - 1) {
 			/* full: grow, or read one byte more to tell a larger file */
 			if (size - 1 >= cap) {
-				char extra;
+				int r = at_end(fd);
 
-				do
-					n = read(fd, &extra, 1);
-				while (n < 0 && errno == EINTR);
-				if (n == 0)
+				if (r == 0)
 					break;
 				free(buf);
-				return n > 0 ? -EFBIG : -errno;
+				return r;
 			}
 			size = size - 1 > cap / 2 ? cap + 1 : 2 * (size - 1) + 1;
 			nb = realloc(buf, size);
