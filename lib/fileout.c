@@ -200,6 +200,115 @@ int kx_copy_range(int in_fd, uint64_t off, uint64_t len, int out_fd, struct kx_e
 	return 0;
 }
 
+#define LINKS_MAX 40
+
+/* Walk path from *fd (replaced by each directory reached); see kx_open_dir_safe(). */
+static int walk(int *fd, const char *path, bool create, const char *orig, unsigned *links,
+		struct kx_err *err)
+{
+	char comp[NAME_MAX + 1];
+	const char *p = path;
+
+	if (*p == '/') {
+		int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (root < 0)
+			return kx_err_set(err, -errno, "cannot open /: %s", strerror(errno));
+		close(*fd);
+		*fd = root;
+	}
+	for (;;) {
+		const char *end;
+		struct stat st;
+		bool last;
+		int next;
+
+		p += strspn(p, "/");
+		if (!*p)
+			return 0;
+		end = strchrnul(p, '/');
+		if ((size_t)(end - p) > NAME_MAX)
+			return kx_err_set(err, -ENAMETOOLONG, "%s: a name in it is too long", orig);
+		memcpy(comp, p, (size_t)(end - p));
+		comp[end - p] = '\0';
+		p = end;
+		last = !p[strspn(p, "/")];
+		if (!strcmp(comp, "."))
+			continue;
+		if (fstatat(*fd, comp, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno != ENOENT || !last || !create ||
+			    (mkdirat(*fd, comp, 0700) < 0 && errno != EEXIST) ||
+			    fstatat(*fd, comp, &st, AT_SYMLINK_NOFOLLOW) < 0)
+				return kx_err_set(err, -errno, "cannot open the directory %s: %s",
+						  orig, strerror(errno));
+		}
+		if (S_ISLNK(st.st_mode)) {
+			char target[PATH_MAX];
+			ssize_t n;
+			int r;
+
+			if (st.st_uid != geteuid() && st.st_uid != 0)
+				return kx_err_set(err, -EPERM, "refusing the directory %s: %s in it is "
+						  "a symbolic link owned by uid %u, neither this user "
+						  "nor root (another user could have planted it); give "
+						  "the directory itself", orig, comp,
+						  (unsigned)st.st_uid);
+			if (++*links > LINKS_MAX)
+				return kx_err_set(err, -ELOOP, "cannot open the directory %s: more "
+						  "than %d symbolic links", orig, LINKS_MAX);
+			n = readlinkat(*fd, comp, target, sizeof(target) - 1);
+			if (n < 0)
+				return kx_err_set(err, -errno, "cannot open the directory %s: %s",
+						  orig, strerror(errno));
+			target[n] = '\0';
+			r = walk(fd, target, create && last, orig, links, err);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode))
+			return kx_err_set(err, -ENOTDIR, "cannot open the directory %s: %s is not a "
+					  "directory", orig, comp);
+		next = openat(*fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0)
+			return kx_err_set(err, -errno, "cannot open the directory %s: %s", orig,
+					  strerror(errno));
+		close(*fd);
+		*fd = next;
+	}
+}
+
+int kx_open_dir_safe(const char *path, bool create, struct kx_err *err)
+{
+	unsigned links = 0;
+	struct stat st;
+	int fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return kx_err_set(err, -errno, "cannot open the current directory: %s",
+				  strerror(errno));
+	r = walk(&fd, path, create, path, &links, err);
+	if (r == 0 && fstat(fd, &st) < 0)
+		r = kx_err_set(err, -errno, "cannot open the directory %s: %s", path,
+			       strerror(errno));
+	if (r == 0 && st.st_uid != geteuid() && st.st_uid != 0)
+		r = kx_err_set(err, -EPERM, "refusing the directory %s: it belongs to uid %u, "
+			       "neither this user nor root (another user could read or replace "
+			       "what is written there); use a directory of your own", path,
+			       (unsigned)st.st_uid);
+	if (r == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)) &&
+	    !((st.st_mode & S_ISVTX) && st.st_uid == geteuid()))
+		r = kx_err_set(err, -EPERM, "refusing the directory %s: it is writable by group or "
+			       "others (mode %04o)%s; chmod go-w it or use a directory of your own",
+			       path, (unsigned)(st.st_mode & 07777),
+			       st.st_mode & S_ISVTX ? " and not yours" : "");
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
 int kx_open_parent(const char *path, int *ret_dirfd, const char **ret_name, struct kx_err *err)
 {
 	const char *slash = strrchr(path, '/');
@@ -210,10 +319,9 @@ int kx_open_parent(const char *path, int *ret_dirfd, const char **ret_name, stru
 		return kx_err_set(err, -ENAMETOOLONG, "%s: name too long", path);
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash == path ? 1 : slash - path) : 1,
 		 slash ? path : ".");
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = kx_open_dir_safe(dir, false, err);
 	if (fd < 0)
-		return kx_err_set(err, -errno, "cannot open the directory %s: %s", dir,
-				  strerror(errno));
+		return fd;
 	*ret_dirfd = fd;
 	*ret_name = slash ? slash + 1 : path;
 	return 0;

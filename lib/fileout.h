@@ -20,10 +20,20 @@ struct kx_atomic {
 };
 
 /*
- * The directory a path names its file in, opened (O_DIRECTORY), and the file's name in it (a
- * pointer into path): "a/b/c" gives a/b and "c", "c" gives . and "c", "/c" gives / and "c".
- * -errno with err: "cannot open the directory DIR: …".  For output by path: open the parent,
- * then kx_atomic_open(dirfd, name, …).
+ * A directory to write into, opened (O_DIRECTORY) the way a root tool must, where other users
+ * may have written on the way: the path is walked one component at a time, never through a
+ * symbolic link another user owns (one owned by root or by this user is followed; 40 at most),
+ * and the directory reached must be this user's or root's, and not writable by group or others
+ * unless it is sticky and this user's (root's /tmp, for root).  With `create` a missing last
+ * component is made, mode 0700.  The fd, or -errno with err naming the path and the rule it
+ * broke (-EPERM), or "cannot open the directory …".
+ */
+int kx_open_dir_safe(const char *path, bool create, struct kx_err *err);
+
+/*
+ * The directory a path names its file in, opened with kx_open_dir_safe(), and the file's name
+ * in it (a pointer into path): "a/b/c" gives a/b and "c", "c" gives . and "c", "/c" gives / and
+ * "c".  For output by path: open the parent, then kx_atomic_open(dirfd, name, …).
  */
 int kx_open_parent(const char *path, int *ret_dirfd, const char **ret_name, struct kx_err *err);
 

@@ -60,14 +60,7 @@ static void unique_name(const struct names *used, const struct kx_vmcoredd *dd, 
 
 static int open_extract_dir(const char *dir, struct kx_err *err)
 {
-	int fd;
-
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return kx_err_set(err, -errno, "cannot create directory %s: %s", dir, strerror(errno));
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return kx_err_set(err, -errno, "cannot open directory %s: %s", dir, strerror(errno));
-	return fd;
+	return kx_open_dir_safe(dir, true, err);
 }
 
 /* Write len bytes at off into dirfd/name atomically (one file: --dump --to). */

@@ -77,6 +77,57 @@ check_dump() {
 	[ ! -L out/victim ] && [ "$(stat -c %s out/victim)" -eq 4032 ]
 }
 
+# a world-writable sticky directory under /tmp (BATS_TEST_TMPDIR is not reachable by nobody)
+# in which an unprivileged user plants what root then writes through
+public_dir() {
+	PUB=$(mktemp -d /tmp/kx-bats-pub.XXXXXX)
+	chmod 1777 "$PUB"
+}
+
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+
+teardown() {
+	if [ -n "${PUB:-}" ]; then rm -rf "$PUB"; fi
+}
+
+@test "an extraction directory that is another user's symbolic link is refused; nothing is written where it points" {
+	mkcore c --dd='evil,1'
+	public_dir
+	mkdir target
+	as_nobody ln -s "$BATS_TEST_TMPDIR/target" "$PUB/dumps"
+	run -3 vdd -x "$PUB/dumps" c
+	assert_output "vmcore-dd: c: refusing the directory $PUB/dumps: dumps in it is a symbolic link owned by uid 65534, neither this user nor root (another user could have planted it); give the directory itself"
+	run -3 vdd -x "$PUB/dumps/sub" c
+	assert_output --partial "dumps in it is a symbolic link owned by uid 65534"
+	run -3 vdd --dump=0 --to="$PUB/dumps/file" c
+	assert_output --partial "dumps in it is a symbolic link owned by uid 65534"
+	[ -z "$(ls -A target)" ]
+}
+
+@test "a symbolic link of root's or this user's own is followed to the directory it names" {
+	mkcore c --dd='one,1'
+	mkdir real
+	ln -s real link
+	run -0 vdd -x link c
+	[ -f real/one ]
+}
+
+@test "a directory of another user, or one others can write to, is refused with the rule it broke" {
+	mkcore c --dd='one,1'
+	mkdir theirs open sticky
+	chown 65534 theirs
+	run -3 vdd -x theirs c
+	assert_output "vmcore-dd: c: refusing the directory theirs: it belongs to uid 65534, neither this user nor root (another user could read or replace what is written there); use a directory of your own"
+	chmod 0777 open
+	run -3 vdd -x open c
+	assert_output "vmcore-dd: c: refusing the directory open: it is writable by group or others (mode 0777); chmod go-w it or use a directory of your own"
+	# sticky and this user's own: as root's /tmp is for root
+	chmod 1777 sticky
+	run -0 vdd -x sticky c
+	[ -f sticky/one ]
+	[ -z "$(ls -A theirs)" ] && [ -z "$(ls -A open)" ]
+}
+
 @test "extract of a vmcore without dumps says so and creates nothing but DIR" {
 	mkcore c --prstatus=1
 	run -0 vdd -x out c
