@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,45 +18,97 @@
 #include "strutil.h"
 #include "units.h"
 
-/* File names handed out in this run, to de-duplicate. */
-struct names {
-	char (*v)[NAME_MAX + 1];
-	size_t n, cap;
+/*
+ * File names handed out in this run, to de-duplicate: a hash set (open addressing, FNV-1a),
+ * and with each plain name the next ".K" to try for it, so that n dumps of one name cost O(n)
+ * and not O(n^2) probes.
+ */
+struct name_slot {
+	char *name;             /* NULL: free */
+	unsigned next;          /* for a plain name: the next suffix number to try */
 };
+
+struct names {
+	struct name_slot *t;
+	size_t n, cap;          /* cap: a power of two, at most half full */
+};
+
+static size_t name_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+	return (size_t)h;
+}
+
+static struct name_slot *names_slot(const struct names *s, const char *name)
+{
+	size_t i = name_hash(name) & (s->cap - 1);
+
+	while (s->t[i].name && strcmp(s->t[i].name, name))
+		i = (i + 1) & (s->cap - 1);
+	return &s->t[i];
+}
 
 static bool names_has(const struct names *s, const char *name)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(s->v[i], name))
-			return true;
-	return false;
+	return s->cap && names_slot(s, name)->name;
 }
 
 static int names_add(struct names *s, const char *name)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 64;
-		void *p = realloc(s->v, cap * sizeof(*s->v));
+	struct name_slot *slot;
 
-		if (!p)
+	if (2 * (s->n + 1) > s->cap) {
+		struct names g = { .cap = s->cap ? 2 * s->cap : 64 };
+
+		g.t = calloc(g.cap, sizeof(*g.t));
+		if (!g.t)
 			return -ENOMEM;
-		s->v = p;
-		s->cap = cap;
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->t[i].name)
+				*names_slot(&g, s->t[i].name) = s->t[i];
+		g.n = s->n;
+		free(s->t);
+		*s = g;
 	}
-	snprintf(s->v[s->n++], sizeof(s->v[0]), "%s", name);
+	slot = names_slot(s, name);
+	if (slot->name)
+		return 0;
+	slot->name = strdup(name);
+	if (!slot->name)
+		return -ENOMEM;
+	s->n++;
 	return 0;
 }
 
+static void names_free(struct names *s)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->t[i].name);
+	free(s->t);
+}
+
 /* The sanitised name, with ".1", ".2", … when an earlier dump of this run took it. */
-static void unique_name(const struct names *used, const struct kx_vmcoredd *dd, size_t index,
+static void unique_name(struct names *used, const struct kx_vmcoredd *dd, size_t index,
 			const char *suffix, char *buf, size_t size)
 {
 	char base[NAME_MAX + 1 - 24];
+	struct name_slot *plain;
+	unsigned k;
 
 	kx_safe_filename(dd->name, dd->name_len, (unsigned)index, base, sizeof(base));
 	snprintf(buf, size, "%s%s", base, suffix);
-	for (unsigned k = 1; names_has(used, buf); k++)
+	if (!names_has(used, buf))
+		return;
+	plain = names_slot(used, buf);
+	for (k = plain->next ? plain->next : 1;; k++) {
 		snprintf(buf, size, "%s.%u%s", base, k, suffix);
+		if (!names_has(used, buf))
+			break;
+	}
+	plain->next = k + 1;
 }
 
 static int open_extract_dir(const char *dir, struct kx_err *err)
@@ -283,7 +336,7 @@ int dd_extract(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 	} else if (count == 0 && !x.first) {
 		printf("no device dumps in %s\n", o->vmcore);
 	}
-	free(used.v);
+	names_free(&used);
 	close(dirfd);
 	return x.first;
 }

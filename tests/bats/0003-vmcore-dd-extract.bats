@@ -53,6 +53,25 @@ check_dump() {
 	END
 }
 
+@test "a name that a suffix would take is skipped; 300 dumps of one name get .1 to .299" {
+	mkcore c --dd='dev,1' --dd='dev.1,1' --dd='dev,1' --dd='dev,1' --dd='dev.2,1'
+	run -0 vdd -x out c
+	assert_output - <<-'END'
+	0 dev -> out/dev (4032 bytes)
+	1 dev.1 -> out/dev.1 (4032 bytes)
+	2 dev -> out/dev.2 (4032 bytes)
+	3 dev -> out/dev.3 (4032 bytes)
+	4 dev.2 -> out/dev.2.1 (4032 bytes)
+	END
+	args=()
+	for ((i = 0; i < 300; i++)); do args+=(--dd=x,1); done
+	mkcore many "${args[@]}"
+	run -0 vdd -x many-out many
+	assert_line --index 0 "0 x -> many-out/x (4032 bytes)"
+	assert_line --index 299 "299 x -> many-out/x.299 (4032 bytes)"
+	[ "$(ls many-out | wc -l)" -eq 300 ]
+}
+
 @test "an existing file is never overwritten without --force; the others are still extracted" {
 	mkcore c --dd='one,1,byte=0x11' --dd='two,1,byte=0x22'
 	mkdir out
