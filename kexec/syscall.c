@@ -21,14 +21,25 @@ static struct {
 	unsigned calls;
 } seam;
 
+/*
+ * The fake exists only in the test build (tests/tools/kexec-test, compiled with
+ * KX_TEST_SEAMS): the installed kexec never reads these variables, so a stray one cannot make
+ * it report a load that never happened.
+ */
 void kx_syscall_init(const struct kx_sysroot *sysroot)
 {
-	const char *log = getenv("KEXEC_EXT_FAKE_SYSCALL");
-
 	seam.sysroot = sysroot;
-	seam.log = log && log[0] == '/' ? log : NULL;
-	seam.results = getenv("KEXEC_EXT_FAKE_ERRNO");
+	seam.log = NULL;
+	seam.results = NULL;
 	seam.calls = 0;
+#ifdef KX_TEST_SEAMS
+	{
+		const char *log = getenv("KEXEC_EXT_FAKE_SYSCALL");
+
+		seam.log = log && log[0] == '/' ? log : NULL;
+		seam.results = getenv("KEXEC_EXT_FAKE_ERRNO");
+	}
+#endif
 }
 
 bool kx_syscall_fake(void)
@@ -113,11 +124,16 @@ static void fd_path(int fd, char *buf, size_t size)
 
 void kx_syscall_fake_log(const char *fmt, ...)
 {
-	FILE *fp = fopen(seam.log, "ae");
+	int fd = seam.log ? open(seam.log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+				 0600) : -1;
+	FILE *fp = fd >= 0 ? fdopen(fd, "a") : NULL;
 	va_list ap;
 
-	if (!fp)
+	if (!fp) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
 	va_start(ap, fmt);
 	vfprintf(fp, fmt, ap);
 	va_end(ap);
@@ -128,18 +144,27 @@ void kx_syscall_fake_log(const char *fmt, ...)
  * tests can read boot_params and the purgatory's parameters as the kernel would get them. */
 static void fake_dump(const struct kx_segments *segs)
 {
-	const char *dir = getenv("KEXEC_EXT_FAKE_DUMP");
+	const char *dir = NULL;
 
+#ifdef KX_TEST_SEAMS
+	dir = getenv("KEXEC_EXT_FAKE_DUMP");
+#endif
 	if (!dir || dir[0] != '/')
 		return;
 	for (size_t i = 0; i < segs->n; i++) {
 		char path[PATH_MAX];
 		FILE *fp;
 
+		int fd;
+
 		snprintf(path, sizeof(path), "%s/%s", dir, segs->seg[i].name);
-		fp = fopen(path, "we");
-		if (!fp)
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+		fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!fp) {
+			if (fd >= 0)
+				close(fd);
 			continue;
+		}
 		if (segs->seg[i].bufsz)
 			fwrite(segs->seg[i].buf, 1, (size_t)segs->seg[i].bufsz, fp);
 		fclose(fp);

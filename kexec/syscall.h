@@ -11,9 +11,11 @@
  * list of errno names or numbers, 0 for success; past its end, success).  With a --sysroot the
  * fake also plays the kernel's part in the sysroot's /sys/kernel/kexec_crash_loaded and
  * kexec_loaded: a successful load writes 1, an unload 0, and a failed crash load 0 unless it
- * failed before the kernel dropped the old image (EPERM, EBUSY).  Only for tests: the variable
- * is ignored unless it names an absolute path.  With KEXEC_EXT_FAKE_DUMP=DIR (absolute) the fake
- * kexec_load also writes each segment's bytes to DIR/NAME.
+ * failed before the kernel dropped the old image (EPERM, EBUSY).  Only in the test build
+ * (tests/tools/kexec-test, KX_TEST_SEAMS): the installed kexec reads none of these variables;
+ * the test build ignores the log unless it names an absolute path and opens no file through
+ * a symbolic link.  With KEXEC_EXT_FAKE_DUMP=DIR (absolute) the fake kexec_load also writes
+ * each segment's bytes to DIR/NAME.
  */
 #include <stdbool.h>
 #include <stdint.h>

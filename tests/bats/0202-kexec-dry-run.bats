@@ -12,7 +12,7 @@
 
 load helpers
 
-KEXEC=${KEXEC:-${BUILD:-$SRCDIR/build}/kexec/kexec}
+KEXEC=${KEXEC:-${BUILD:-$SRCDIR/build}/tests/tools/kexec-test}
 kx() { "$KEXEC" "$@"; }
 mksys() { bash "$SRCDIR/tests/fixtures/mk-kexec-sysroot.sh" "$@"; }
 mkbz() { bash "$SRCDIR/tests/fixtures/mk-bzimage.sh" "$@"; }

@@ -4,7 +4,7 @@
 
 load helpers
 
-KEXEC=${KEXEC:-${BUILD:-$SRCDIR/build}/kexec/kexec}
+KEXEC=${KEXEC:-${BUILD:-$SRCDIR/build}/tests/tools/kexec-test}
 kx() { "$KEXEC" "$@"; }
 mksys() { bash "$SRCDIR/tests/fixtures/mk-kexec-sysroot.sh" "$@"; }
 

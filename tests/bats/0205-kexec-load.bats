@@ -6,7 +6,7 @@
 
 load helpers
 
-KEXEC=${KEXEC:-${BUILD:-$SRCDIR/build}/kexec/kexec}
+KEXEC=${KEXEC:-${BUILD:-$SRCDIR/build}/tests/tools/kexec-test}
 kx() { "$KEXEC" "$@"; }
 
 setup() {
@@ -248,6 +248,23 @@ kexec_load ENOSYS"
 	assert_equal "$(loaded)" 1
 	grep -q "^syscall kexec_file_load" state/crash-load
 	kill "$holder"
+}
+
+@test "the installed kexec has no fake: it reads no KEXEC_EXT_FAKE_* and logs nothing" {
+	installed=${BUILD:-$SRCDIR/build}/kexec/kexec
+	run -2 "$installed" -p -s vmlinuz --sysroot=sys
+	assert_output --partial "kexec: --sysroot describes another machine: with -l, -p, -u and -e it needs --dry-run"
+	[ ! -e syscalls ]
+	assert_equal "$(loaded)" 0
+	run -0 "$KEXEC" -p -s vmlinuz --sysroot=sys
+	[ -s syscalls ]
+}
+
+@test "the test build's log is not written through a symbolic link" {
+	echo keep >target
+	ln -s target syscalls
+	run -0 "$KEXEC" -p -s vmlinuz --sysroot=sys
+	[ "$(cat target)" = keep ]
 }
 
 @test "a corrupt record is ignored with a warning, and replaced by the next load" {

@@ -6,7 +6,7 @@
 
 load helpers
 
-KEXEC=${KEXEC:-${BUILD:-$SRCDIR/build}/kexec/kexec}
+KEXEC=${KEXEC:-${BUILD:-$SRCDIR/build}/tests/tools/kexec-test}
 # kexec under umockdev: libudev sees the devices of the file "devices"
 kx() { umockdev-run --device "$BATS_TEST_TMPDIR/devices" -- "$KEXEC" "$@"; }
 mkdevs() { bash "$SRCDIR/tests/fixtures/mk-umockdev-devices.sh" "$BATS_TEST_TMPDIR/devices" "$@"; }

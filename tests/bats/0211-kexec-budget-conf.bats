@@ -4,7 +4,7 @@
 
 load helpers
 
-KEXEC=${KEXEC:-${BUILD:-$SRCDIR/build}/kexec/kexec}
+KEXEC=${KEXEC:-${BUILD:-$SRCDIR/build}/tests/tools/kexec-test}
 kx() { umockdev-run --device "$BATS_TEST_TMPDIR/devices" -- "$KEXEC" "$@"; }
 
 setup() {

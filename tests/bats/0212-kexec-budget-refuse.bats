@@ -5,7 +5,7 @@
 
 load helpers
 
-KEXEC=${KEXEC:-${BUILD:-$SRCDIR/build}/kexec/kexec}
+KEXEC=${KEXEC:-${BUILD:-$SRCDIR/build}/tests/tools/kexec-test}
 kx() { umockdev-run --device "$BATS_TEST_TMPDIR/devices" -- "$KEXEC" "$@"; }
 
 REFUSAL="the crash kernel reservation is 256 MiB but this load needs 335.6 MiB (kernel 63.5 + initrd 40 + initrd unpacked 40 + boot data 0.1 + runtime 64 + device dumps 128 [cxgb4 0000:02:00.4 32, cxgb4 0000:03:00.4 32, cxgb4 0000:04:00.4 32, cxgb4 0000:05:00.4 32]); boot with crashkernel=352M, or pass a smaller --device-dump-budget= (none: no budget), or --force to load anyway"

@@ -14,7 +14,7 @@
 
 load helpers
 
-KEXEC=${KEXEC:-${BUILD:-$SRCDIR/build}/kexec/kexec}
+KEXEC=${KEXEC:-${BUILD:-$SRCDIR/build}/tests/tools/kexec-test}
 PURGATORY_BIN=${BUILD:-$SRCDIR/build}/arch/x86_64/purgatory/purgatory.bin
 kx() { "$KEXEC" "$@"; }
 mksys() { bash "$SRCDIR/tests/fixtures/mk-kexec-sysroot.sh" "$@"; }
