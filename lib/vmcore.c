@@ -219,7 +219,8 @@ int kx_vmcore_open(const char *path, struct kx_vmcore **ret, struct kx_err *err)
 	if (!v)
 		return -ENOMEM;
 	v->path = strdup(path);
-	v->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK until fstat says what it is: opening a FIFO would wait for a writer */
+	v->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (!v->path) {
 		r = -ENOMEM;
 		goto fail;
@@ -239,6 +240,10 @@ int kx_vmcore_open(const char *path, struct kx_vmcore **ret, struct kx_err *err)
 	if (!S_ISREG(st.st_mode)) {
 		r = kx_err_set(err, -ESPIPE, "%s is not a regular file (a pipe or device can't be read "
 			       "out of order; save it to a file first)", path);
+		goto fail;
+	}
+	if (fcntl(v->fd, F_SETFL, 0) < 0) {
+		r = kx_err_set(err, -errno, "cannot read %s: %s", path, strerror(errno));
 		goto fail;
 	}
 	v->info.file_size = (uint64_t)st.st_size;

@@ -220,6 +220,14 @@ hex() { printf '0x%x' "$1"; }
 	assert_output "vmcore-dd: d: d is a directory"
 }
 
+@test "a FIFO is refused at once, not waited on for a writer (vmcore-dd and vmcore-dmesg)" {
+	mkfifo fifo
+	run -3 timeout 10 "$VMCORE_DD" -l fifo
+	assert_output --partial "fifo is not a regular file"
+	run -3 timeout 10 "${VMCORE_DMESG:-${BUILD:-$SRCDIR/build}/vmcore/vmcore-dmesg}" fifo
+	assert_output --partial "fifo is not a regular file"
+}
+
 @test "a pipe is refused: the reader needs random access" {
 	run -3 bash -c "cat /dev/null | $VMCORE_DD /dev/stdin"
 	assert_output --partial "is not a regular file"
