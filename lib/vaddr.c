@@ -12,12 +12,27 @@
 #define BLOCKS 4
 #define BLOCK_SIZE (64 * 1024)
 #define PHDR_CHUNK 64                   /* program headers read at once on a miss */
+#define TABLE_MIN 64                    /* up to this many PT_LOADs: scanned on a miss */
+#define TABLE_MAX (1u << 18)            /* more: scanned too (the table's memory is bounded) */
 #define X86_64_START_KERNEL_MAP 0xffffffff80000000ull
 #define X86_64_KERNEL_IMAGE_SIZE (1ull << 30)
 
 struct seg {
 	uint64_t start, end;            /* [start, end) by vaddr or paddr */
 	uint64_t offset, filesz;
+};
+
+/* The PT_LOADs sorted by start (then header order), with the largest end up to each: a miss is
+ * a binary search, and the walk back stops where no earlier segment reaches the address. */
+struct tseg {
+	struct seg s;
+	uint64_t maxend;
+	size_t index;                   /* program header number: the first one wins */
+};
+
+struct seg_table {
+	struct tseg *v;
+	size_t n;
 };
 
 struct block {
@@ -41,6 +56,8 @@ struct kx_vaddr {
 	unsigned tlb_next;
 	uint64_t page_offset, phys_offset;
 	struct seg vcache[SEG_CACHE], pcache[SEG_CACHE];
+	int tables;                     /* 0 not built yet, 1 built, -1 scanning instead */
+	struct seg_table vtab, ptab;
 	unsigned vnext, pnext, vn, pn;
 	struct block blocks[BLOCKS];
 	uint64_t tick, preads;
@@ -109,6 +126,8 @@ void kx_vaddr_close(struct kx_vaddr *a)
 		return;
 	for (unsigned i = 0; i < BLOCKS; i++)
 		free(a->blocks[i].data);
+	free(a->vtab.v);
+	free(a->ptab.v);
 	free(a);
 }
 
@@ -122,16 +141,48 @@ static bool seg_has(const struct seg *s, uint64_t addr)
 	return addr >= s->start && addr < s->end;
 }
 
-/* Scan the PT_LOADs for addr by p_vaddr (by_va) or p_paddr.  1 found, 0 not, <0 error. */
-static int scan(struct kx_vaddr *a, uint64_t addr, bool by_va, struct seg *ret, struct kx_err *err)
+/* Program header p as a segment by p_vaddr (by_va) or p_paddr; false when not a PT_LOAD. */
+static bool phdr_seg(const struct kx_vaddr *a, const unsigned char *p, bool by_va, struct seg *ret)
+{
+	bool is64 = kx_vmcore_info(a->v)->elfclass == ELFCLASS64;
+	uint64_t off, va, pa, filesz, memsz, start;
+
+	if (kx_vmcore_u32(a->v, p) != PT_LOAD)
+		return false;
+	if (is64) {
+		off = kx_vmcore_u64(a->v, p + 8);
+		va = kx_vmcore_u64(a->v, p + 16);
+		pa = kx_vmcore_u64(a->v, p + 24);
+		filesz = kx_vmcore_u64(a->v, p + 32);
+		memsz = kx_vmcore_u64(a->v, p + 40);
+	} else {
+		off = kx_vmcore_u32(a->v, p + 4);
+		va = kx_vmcore_u32(a->v, p + 8);
+		pa = kx_vmcore_u32(a->v, p + 12);
+		filesz = kx_vmcore_u32(a->v, p + 16);
+		memsz = kx_vmcore_u32(a->v, p + 20);
+	}
+	start = by_va ? va : pa;
+	if (filesz > memsz)
+		memsz = filesz;
+	if (memsz > UINT64_MAX - start)
+		memsz = UINT64_MAX - start;
+	*ret = (struct seg){ .start = start, .end = start + memsz, .offset = off, .filesz = filesz };
+	return true;
+}
+
+/*
+ * Every PT_LOAD, PHDR_CHUNK program headers per read, to visit(a, index, p, ctx) until it
+ * returns non-zero (that value is returned); 0 at the end, <0 on a read error.
+ */
+static int each_phdr(struct kx_vaddr *a, int (*visit)(struct kx_vaddr *, size_t,
+						      const unsigned char *, void *),
+		     void *ctx, struct kx_err *err)
 {
 	const struct kx_vmcore_info *info = kx_vmcore_info(a->v);
-	bool is64 = info->elfclass == ELFCLASS64;
 	unsigned char raw[PHDR_CHUNK * sizeof(Elf64_Phdr)];
 	size_t ent = info->phentsize;
 
-	if (a->kdump)
-		return 0;               /* no PT_LOADs: memory is found by page frame */
 	for (size_t i = 0; i < info->phnum; i += PHDR_CHUNK) {
 		size_t n = info->phnum - i < PHDR_CHUNK ? info->phnum - i : PHDR_CHUNK;
 		int r = kx_vmcore_pread(a->v, raw, n * ent, info->phoff + i * ent, err);
@@ -140,37 +191,135 @@ static int scan(struct kx_vaddr *a, uint64_t addr, bool by_va, struct seg *ret, 
 		if (r < 0)
 			return r;
 		for (size_t k = 0; k < n; k++) {
-			const unsigned char *p = raw + k * ent;
-			uint64_t off, va, pa, filesz, memsz, start;
-
-			if (kx_vmcore_u32(a->v, p) != PT_LOAD)
-				continue;
-			if (is64) {
-				off = kx_vmcore_u64(a->v, p + 8);
-				va = kx_vmcore_u64(a->v, p + 16);
-				pa = kx_vmcore_u64(a->v, p + 24);
-				filesz = kx_vmcore_u64(a->v, p + 32);
-				memsz = kx_vmcore_u64(a->v, p + 40);
-			} else {
-				off = kx_vmcore_u32(a->v, p + 4);
-				va = kx_vmcore_u32(a->v, p + 8);
-				pa = kx_vmcore_u32(a->v, p + 12);
-				filesz = kx_vmcore_u32(a->v, p + 16);
-				memsz = kx_vmcore_u32(a->v, p + 20);
-			}
-			start = by_va ? va : pa;
-			if (filesz > memsz)
-				memsz = filesz;
-			if (memsz > UINT64_MAX - start)
-				memsz = UINT64_MAX - start;
-			if (addr < start || addr - start >= memsz)
-				continue;
-			*ret = (struct seg){ .start = start, .end = start + memsz, .offset = off,
-					     .filesz = filesz };
-			return 1;
+			r = visit(a, i + k, raw + k * ent, ctx);
+			if (r)
+				return r;
 		}
 	}
 	return 0;
+}
+
+struct scan_ctx {
+	uint64_t addr;
+	bool by_va;
+	struct seg *ret;
+};
+
+static int scan_visit(struct kx_vaddr *a, size_t index, const unsigned char *p, void *ctx)
+{
+	struct scan_ctx *c = ctx;
+	struct seg s;
+
+	(void)index;
+	if (!phdr_seg(a, p, c->by_va, &s) || c->addr < s.start || c->addr >= s.end)
+		return 0;
+	*c->ret = s;
+	return 1;
+}
+
+static int count_visit(struct kx_vaddr *a, size_t index, const unsigned char *p, void *ctx)
+{
+	struct seg s;
+
+	(void)index;
+	if (phdr_seg(a, p, false, &s) && ++*(size_t *)ctx > TABLE_MAX)
+		return 1;
+	return 0;
+}
+
+static int fill_visit(struct kx_vaddr *a, size_t index, const unsigned char *p, void *ctx)
+{
+	struct seg s;
+
+	(void)ctx;
+	if (phdr_seg(a, p, true, &s))
+		a->vtab.v[a->vtab.n++] = (struct tseg){ .s = s, .index = index };
+	if (phdr_seg(a, p, false, &s))
+		a->ptab.v[a->ptab.n++] = (struct tseg){ .s = s, .index = index };
+	return 0;
+}
+
+static int tseg_cmp(const void *x, const void *y)
+{
+	const struct tseg *p = x, *q = y;
+
+	if (p->s.start != q->s.start)
+		return p->s.start < q->s.start ? -1 : 1;
+	return p->index < q->index ? -1 : p->index > q->index;
+}
+
+static void table_sort(struct seg_table *t)
+{
+	qsort(t->v, t->n, sizeof(*t->v), tseg_cmp);
+	for (size_t i = 0; i < t->n; i++)
+		t->v[i].maxend = i && t->v[i - 1].maxend > t->v[i].s.end ? t->v[i - 1].maxend
+									   : t->v[i].s.end;
+}
+
+/* Build the tables on the first miss when there are more than TABLE_MIN PT_LOADs (and at
+ * most TABLE_MAX); otherwise, or without memory, misses scan. */
+static int build_tables(struct kx_vaddr *a, struct kx_err *err)
+{
+	size_t n = 0;
+	int r;
+
+	a->tables = -1;
+	r = each_phdr(a, count_visit, &n, err);
+	if (r < 0)
+		return r;
+	if (r > 0 || n <= TABLE_MIN)
+		return 0;
+	a->vtab.v = malloc(n * sizeof(*a->vtab.v));
+	a->ptab.v = malloc(n * sizeof(*a->ptab.v));
+	if (a->vtab.v && a->ptab.v)
+		r = each_phdr(a, fill_visit, NULL, err);
+	if (!a->vtab.v || !a->ptab.v || r < 0 || a->vtab.n != n) {
+		free(a->vtab.v);
+		free(a->ptab.v);
+		a->vtab = a->ptab = (struct seg_table){ 0 };
+		return r < 0 ? r : 0;
+	}
+	table_sort(&a->vtab);
+	table_sort(&a->ptab);
+	a->tables = 1;
+	return 0;
+}
+
+/* The first PT_LOAD in header order that holds addr: 1 found, 0 not. */
+static int table_find(const struct seg_table *t, uint64_t addr, struct seg *ret)
+{
+	size_t lo = 0, hi = t->n;
+	const struct tseg *best = NULL;
+
+	while (lo < hi) {               /* lo: the first segment starting after addr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->v[mid].s.start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i-- > 0 && t->v[i].maxend > addr;)
+		if (addr < t->v[i].s.end && (!best || t->v[i].index < best->index))
+			best = &t->v[i];
+	if (!best)
+		return 0;
+	*ret = best->s;
+	return 1;
+}
+
+/* Find the PT_LOAD for addr by p_vaddr (by_va) or p_paddr.  1 found, 0 not, <0 error. */
+static int scan(struct kx_vaddr *a, uint64_t addr, bool by_va, struct seg *ret, struct kx_err *err)
+{
+	int r;
+
+	if (a->kdump)
+		return 0;               /* no PT_LOADs: memory is found by page frame */
+	if (!a->tables && (r = build_tables(a, err)) < 0)
+		return r;
+	if (a->tables > 0)
+		return table_find(by_va ? &a->vtab : &a->ptab, addr, ret);
+	return each_phdr(a, scan_visit, &(struct scan_ctx){ addr, by_va, ret }, err);
 }
 
 /* Cached lookup.  1 found, 0 not, <0 error. */

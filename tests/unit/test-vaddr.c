@@ -211,6 +211,63 @@ static void sequential_reads_go_through_few_preads(void **state)
 	fx_close(&fx);
 }
 
+/* More PT_LOADs than are scanned (the sorted tables): overlapping segments resolve to the first
+ * in header order, by vaddr and by paddr, exactly as a scan of the headers would */
+static void many_overlapping_pt_loads_resolve_to_the_first_in_header_order(void **state)
+{
+	enum { N = 70 };                /* above the 64 that are scanned; headers end before 4096 */
+	static struct load loads[N];
+	uint64_t file_off[N], off = 4096;
+	struct fx fx;
+
+	(void)state;
+	for (size_t i = 0; i < N; i++) {
+		loads[i] = (struct load){
+			.vaddr = DIRECT + (i % 25) * 0x10000 + (i / 25) * 0x4000,
+			.paddr = (i % 15) * 0x20000 + i * 0x100,
+			.filesz = 0x100, .memsz = 0x8000, .fill = (unsigned char)(i * 7),
+		};
+		file_off[i] = off;
+		off += loads[i].filesz;
+	}
+	fx_open(&fx, loads, N, NULL);
+	for (uint64_t a = 0; a < 0x1a0000; a += 0x7c0) {
+		size_t want = N;
+		struct kx_vaddr_loc loc;
+		unsigned char b;
+		int r;
+
+		for (size_t i = 0; i < N && want == N; i++)
+			if (DIRECT + a >= loads[i].vaddr && DIRECT + a < loads[i].vaddr + loads[i].memsz)
+				want = i;
+		kx_err_clear(&fx.err);
+		r = kx_vaddr_translate(fx.a, DIRECT + a, "x", &loc, &fx.err);
+		if (want == N) {
+			assert_int_not_equal(r, 0);
+		} else {
+			assert_int_equal(r, 0);
+			assert_false(loc.fallback);
+			assert_int_equal(loc.offset, file_off[want] + (DIRECT + a - loads[want].vaddr));
+		}
+		want = N;
+		for (size_t i = 0; i < N && want == N; i++)
+			if (a >= loads[i].paddr && a < loads[i].paddr + loads[i].memsz)
+				want = i;
+		kx_err_clear(&fx.err);
+		r = kx_paddr_read(fx.a, a, &b, 1, "x", &fx.err);
+		if (want == N) {
+			assert_int_not_equal(r, 0);
+		} else {
+			uint64_t rel = a - loads[want].paddr;
+
+			assert_int_equal(r, 0);
+			assert_int_equal(b, rel < loads[want].filesz ?
+					 (unsigned char)(loads[want].fill + (rel & 0x3f)) : 0);
+		}
+	}
+	fx_close(&fx);
+}
+
 static void segment_past_the_end_of_the_file_is_reported_truncated(void **state)
 {
 	const struct load loads[] = { { 0x100000, DIRECT + 0x100000, 0x1000, 0x1000, 0 } };
@@ -239,6 +296,7 @@ int main(void)
 		cmocka_unit_test(direct_map_falls_back_to_page_offset),
 		cmocka_unit_test(x86_64_kernel_image_falls_back_to_phys_base),
 		cmocka_unit_test(sequential_reads_go_through_few_preads),
+		cmocka_unit_test(many_overlapping_pt_loads_resolve_to_the_first_in_header_order),
 		cmocka_unit_test(segment_past_the_end_of_the_file_is_reported_truncated),
 	};
 
