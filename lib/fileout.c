@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -24,9 +26,15 @@ int kx_atomic_open(int dirfd, const char *name, bool replace, struct kx_atomic *
 	snprintf(a.name, sizeof(a.name), "%s", name);
 	if (!replace && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return kx_err_set(err, -EEXIST, "%s already exists (use --force to replace it)", name);
+	/* names nobody can guess ahead (getrandom), so none can be planted to make this fail */
 	for (unsigned attempt = 0; attempt < 100; attempt++) {
-		snprintf(a.tmpname, sizeof(a.tmpname), ".kexec-ext.%ld.%u.%u.tmp", (long)getpid(),
-			 (unsigned)random(), attempt);
+		uint64_t rnd;
+
+		if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			return kx_err_set(err, -EIO, "cannot create a temporary file for %s: "
+					  "getrandom: %s", name, strerror(errno));
+		snprintf(a.tmpname, sizeof(a.tmpname), ".kexec-ext.%016llx.tmp",
+			 (unsigned long long)rnd);
 		a.fd = openat(dirfd, a.tmpname,
 			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (a.fd >= 0)
@@ -35,8 +43,9 @@ int kx_atomic_open(int dirfd, const char *name, bool replace, struct kx_atomic *
 			return kx_err_set(err, -errno, "cannot create a temporary file for %s: %s",
 					  name, strerror(errno));
 	}
-	if (a.fd < 0)
-		return kx_err_set(err, -EEXIST, "cannot create a temporary file for %s", name);
+	if (a.fd < 0)   /* an I/O failure (exit 3), not "NAME exists" */
+		return kx_err_set(err, -EIO, "cannot create a temporary file for %s: 100 random "
+				  "names were all taken", name);
 	*ret = a;
 	return 0;
 }

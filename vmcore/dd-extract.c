@@ -420,6 +420,17 @@ int dd_dump(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 	r = kx_open_parent(o->to, &dirfd, &base, err);
 	if (r < 0)
 		return r;
+	{
+		struct stat st;
+
+		/* --to=DIR/ or --to=DIR: a directory is not a file name */
+		if (!*base || (fstatat(dirfd, base, &st, 0) == 0 && S_ISDIR(st.st_mode))) {
+			close(dirfd);
+			return kx_err_set(err, -EISDIR, "--to=%s names a directory: give the file to "
+					  "write, e.g. --to=%s%sNAME (or --extract=DIR for every "
+					  "dump)", o->to, o->to, *base ? "/" : "");
+		}
+	}
 	r = write_one(v, dirfd, base, dd.data_offset, dd.data_size, o->force, err);
 	close(dirfd);
 	return r;

@@ -205,6 +205,16 @@ teardown() {
 	run -0 vdd -d d --to=saved --force c
 }
 
+@test "--dump --to a directory (or DIR/) is refused: it names no file" {
+	mkcore c --dd='one,1'
+	mkdir d
+	run -3 vdd --dump=0 --to=d/ c
+	assert_output "vmcore-dd: c: --to=d/ names a directory: give the file to write, e.g. --to=d/NAME (or --extract=DIR for every dump)"
+	run -3 vdd --dump=0 --to=d c
+	assert_output "vmcore-dd: c: --to=d names a directory: give the file to write, e.g. --to=d/NAME (or --extract=DIR for every dump)"
+	[ -z "$(ls -A d)" ]
+}
+
 @test "--dump of an unknown or ambiguous name fails clearly" {
 	mkcore c --dd='dup,1' --dd='dup,1'
 	run -1 vdd -d nope c

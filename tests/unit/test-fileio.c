@@ -2,7 +2,8 @@
 /*
  * lib/fileio: reading a file whole into a growing buffer (sizes around every doubling and the
  * cap), full preads, and kx_read_small_file's refusals (a FIFO without blocking, a symbolic
- * link, a file another user could have written, a file larger than asked).
+ * link, a file another user could have written, a file larger than asked); lib/fileout's
+ * temporary names, which nobody can plant ahead.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include <cmocka.h>
 
 #include "fileio.h"
+#include "fileout.h"
 
 static char dir[] = "/tmp/kx-test-fileio.XXXXXX";
 
@@ -136,6 +138,26 @@ static void small_file_refusals_name_the_file_and_the_rule(void **state)
 	close(dfd);
 }
 
+static void temporary_names_are_random_and_unguessable(void **state)
+{
+	struct kx_atomic a, b;
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	unsigned long long x;
+	char tail[8];
+
+	(void)state;
+	assert_true(dfd >= 0);
+	assert_int_equal(kx_atomic_open(dfd, "t", false, &a, NULL), 0);
+	assert_int_equal(kx_atomic_open(dfd, "t", false, &b, NULL), 0);
+	assert_string_not_equal(a.tmpname, b.tmpname);
+	assert_int_equal(strlen(a.tmpname), strlen(".kexec-ext.") + 16 + strlen(".tmp"));
+	assert_int_equal(sscanf(a.tmpname, ".kexec-ext.%16llx%7s", &x, tail), 2);
+	assert_string_equal(tail, ".tmp");
+	kx_atomic_abort(&a);
+	kx_atomic_abort(&b);
+	close(dfd);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -157,6 +179,7 @@ int main(void)
 		cmocka_unit_test(a_file_is_read_whole_at_every_size_up_to_the_cap),
 		cmocka_unit_test(pread_full_reads_to_the_end_of_the_file),
 		cmocka_unit_test(small_file_refusals_name_the_file_and_the_rule),
+		cmocka_unit_test(temporary_names_are_random_and_unguessable),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
