@@ -277,13 +277,24 @@ int main(int argc, char **argv)
 		if (o.json)
 			kx_out_json_error(fp, o.vmcore, &err);
 	} else {
+		uint64_t nrec = 0;
+
 		dmesg_out_begin(&out, o.vmcore, run.it.lay.format);
 		while ((rr = kx_printk_iter_next(&run.it, &rec, &err)) != 0)
-			if (rr > 0)
+			if (rr > 0) {
+				nrec++;
 				dmesg_out_record(&out, &rec);
-			else if (r == 0)
+			} else if (r == 0) {
 				r = rr;
+			}
 		dmesg_out_end(&out, &err);
+		/* an empty ring is possible (nothing logged yet), but far likelier a VMCOREINFO
+		 * that does not describe this memory: say so rather than print nothing */
+		if (r == 0 && nrec == 0)
+			kx_warn("%s: the %s printk log holds no record (%llu malformed skipped): "
+				"nothing was logged, or VMCOREINFO does not describe this memory",
+				o.vmcore, kx_printk_format_name(run.it.lay.format),
+				(unsigned long long)run.it.errors);
 	}
 	if (r < 0) {
 		kx_error("%s: %s", o.vmcore, kx_err_text(&err, text, sizeof(text)));

@@ -31,6 +31,16 @@ records() {
 	printf '[    0.003703] record 3 efghijklmno\n[    0.004938] record 4 lmnopqrstuv'
 }
 
+@test "a log that walks to no record at all warns, naming the format, and exits 0" {
+	mklog c -- --format=lockless
+	run -0 --separate-stderr vdm c
+	assert_output ""
+	[ "$stderr" = "vmcore-dmesg: warning: c: the lockless printk log holds no record (0 malformed skipped): nothing was logged, or VMCOREINFO does not describe this memory" ]
+	mklog s -- --format=structured
+	run -0 --separate-stderr vdm s
+	[[ "$stderr" == *"the structured printk log holds no record"* ]]
+}
+
 @test "a vmcore without a VMCOREINFO note is named as such" {
 	"$MKVMCORE" --dd=a,1 c >/dev/null
 	run -1 vdm c
