@@ -158,6 +158,8 @@ struct extract {
 	size_t count;           /* files copied, not yet committed */
 	size_t written;
 	int first;              /* first error */
+	bool first_reported;    /* ... already printed with its dump (report_failure) */
+	size_t failed;          /* dumps not extracted */
 	struct kx_err *err;
 };
 
@@ -178,9 +180,11 @@ static void report_failure(struct extract *x, size_t index, const struct kx_vmco
 			kx_escape(dd->name, dd->name_len, name, sizeof(name)),
 			kx_err_text(e, text, sizeof(text)));
 	}
+	x->failed++;
 	if (!x->first) {
 		*x->err = *e;
 		x->first = e->code;
+		x->first_reported = true;
 	}
 }
 
@@ -335,6 +339,13 @@ int dd_extract(struct kx_vmcore *v, const struct dd_opts *o, struct kx_err *err)
 		kx_json_object_end(&j);
 	} else if (count == 0 && !x.first) {
 		printf("no device dumps in %s\n", o->vmcore);
+	}
+	if (x.first && x.first_reported && !x.json) {
+		/* each failure was printed with its dump: the last word is the count, not the
+		 * first failure once more */
+		kx_err_clear(err);
+		kx_err_set(err, x.first, "%zu of %zu device dump%s not extracted (see above)",
+			   x.failed, count, count == 1 ? " was" : "s were");
 	}
 	names_free(&used);
 	close(dirfd);
