@@ -202,7 +202,8 @@ void kx_hp_config_defaults(struct kx_hp_config *ret)
 {
 	*ret = (struct kx_hp_config){
 		.quiet_ms = KX_HP_QUIET_MS_DEFAULT, .max_settle_ms = KX_HP_MAX_SETTLE_MS_DEFAULT,
-		.spawn = KX_HP_SPAWN_AUTO, .rereads = 5, .reread_ms = 20,
+		.spawn = KX_HP_SPAWN_AUTO, .systemd_run = "/usr/bin/systemd-run", .rereads = 5,
+		.reread_ms = 20,
 	};
 }
 
@@ -246,9 +247,16 @@ int kx_hp_config_set(struct kx_hp_config *cfg, const char *key, const char *valu
 		if (r < 0)
 			return kx_err_set(err, -EBADMSG, "spawn = %.64s: expected auto, systemd or fork",
 					  value);
+	} else if (!strcmp(key, "systemd_run")) {
+		if (value[0] != '/' || strlen(value) >= sizeof(c.systemd_run))
+			return kx_err_set(err, -EBADMSG, "systemd_run = %.64s: expected an absolute "
+					  "path of at most %zu bytes", value,
+					  sizeof(c.systemd_run) - 1);
+		snprintf(c.systemd_run, sizeof(c.systemd_run), "%s", value);
+		r = 0;
 	} else {
 		return kx_err_set(err, -EBADMSG, "unknown setting \"%.64s\" (known: quiet_ms, "
-				  "max_settle_ms, spawn, rereads, reread_ms)", key);
+				  "max_settle_ms, spawn, systemd_run, rereads, reread_ms)", key);
 	}
 	if (r < 0)
 		return kx_err_set(err, -EBADMSG, "%s = %.64s: expected a whole number no larger "

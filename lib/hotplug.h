@@ -21,6 +21,8 @@
  *   quiet_ms = 500        settle until no event came for this long
  *   max_settle_ms = 5000  but never longer than this after the first event of a burst
  *   spawn = auto          auto (systemd-run when systemd runs, else a detached child), systemd, fork
+ *   systemd_run = /usr/bin/systemd-run   the systemd-run to start the worker with (absolute:
+ *                         udev's PATH may not have it); if it fails, a detached child instead
  *   rereads = 5           extra reads of a crash_hotplug 0 …
  *   reread_ms = 20        … this far apart
  */
@@ -115,6 +117,7 @@ struct kx_hp_config {
 	unsigned quiet_ms;
 	unsigned max_settle_ms;
 	enum kx_hp_spawn spawn;
+	char systemd_run[256];
 	unsigned rereads;
 	unsigned reread_ms;
 };

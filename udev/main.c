@@ -135,15 +135,19 @@ static bool record_event(struct kx_hp_status *st, void *ctx)
 	return true;
 }
 
-/* systemd-run --no-block: under systemd, udev kills what it forked when the event is done */
-static int spawn_systemd(const char *self)
+static int spawn_fork(const char *self);
+
+/* systemd-run --no-block: under systemd, udev kills what it forked when the event is done.
+ * systemd-run by its absolute path (udev's PATH may lack it); when it fails (not installed,
+ * D-Bus not up yet), a detached child rather than no worker at all. */
+static int spawn_systemd(const struct hp_ctx *c, const char *self)
 {
 	char envbuf[sizeof(passed_env) / sizeof(passed_env[0])][PATH_MAX + 64];
 	const char *argv[32];
 	unsigned n = 0;
 	int r;
 
-	argv[n++] = "systemd-run";
+	argv[n++] = c->cfg.systemd_run;
 	argv[n++] = "--no-block";
 	argv[n++] = "--collect";
 	argv[n++] = "--quiet";
@@ -160,12 +164,14 @@ static int spawn_systemd(const char *self)
 	argv[n++] = "worker";
 	argv[n] = NULL;
 	r = kx_child_run(&(struct kx_child){ .path = argv[0], .argv = (char *const *)argv,
-					     .search = true, .err = KX_CHILD_STDERR_NULL }, NULL, 0);
-	if (r != 0)
-		kx_log(LOG_ERR, "systemd-run %s worker %s %d: no worker runs for this event; check "
-		       "that systemd-run is installed and in udev's PATH", self,
-		       r < 0 ? "could not start: errno" : "exited", r < 0 ? -r : r);
-	return r == 0 ? 0 : -ECHILD;
+					     .err = KX_CHILD_STDERR_NULL }, NULL, 0);
+	if (r == 0)
+		return 0;
+	kx_log(LOG_WARNING, "%s %s worker %s %d: starting the worker as a detached child "
+	       "instead (udev may stop it when this event ends; set systemd_run in hotplug.conf "
+	       "if systemd-run is elsewhere)", c->cfg.systemd_run, self,
+	       r < 0 ? "could not start: errno" : "exited", r < 0 ? -r : r);
+	return spawn_fork(self);
 }
 
 /* a detached grandchild in its own session, stdio on /dev/null */
@@ -193,7 +199,7 @@ static int start_worker(const struct hp_ctx *c)
 	self[n] = '\0';
 	systemd = c->cfg.spawn == KX_HP_SPAWN_SYSTEMD ||
 		  (c->cfg.spawn == KX_HP_SPAWN_AUTO && access("/run/systemd/system", F_OK) == 0);
-	return systemd ? spawn_systemd(self) : spawn_fork(self);
+	return systemd ? spawn_systemd(c, self) : spawn_fork(self);
 }
 
 static int on_event(const struct hp_ctx *c)

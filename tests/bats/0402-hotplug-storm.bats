@@ -58,6 +58,20 @@ setup() {
 	assert_equal "$(jq -r .last_reason <<<"$output")" "a load is recorded but no crash kernel is loaded (a reload was cut short): reloading it"
 }
 
+@test "when systemd-run fails the worker is started as a detached child, with a warning" {
+	printf '#!/bin/sh\nexit 1\n' >failing-systemd-run
+	chmod +x failing-systemd-run
+	printf 'quiet_ms = 50\nspawn = systemd\nsystemd_run = %s\n' "$BATS_TEST_TMPDIR/failing-systemd-run" >hotplug.conf
+	# -v: what goes to syslog is on stderr too
+	run -0 env ACTION=add SUBSYSTEM=cpu DEVPATH=/devices/system/cpu/cpu0 "$HP" -v
+	assert_output --partial "$BATS_TEST_TMPDIR/failing-systemd-run $HP worker exited 1: starting the worker as a detached child instead"
+	wait_idle
+	assert_equal "$(wc -l <kexec.log)" 1
+	printf 'systemd_run = systemd-run\n' >hotplug.conf
+	run -0 "$HP" -v status
+	assert_line --index 0 --partial "line 1: systemd_run = systemd-run: expected an absolute path"
+}
+
 @test "the worker holds the state lock from reading the saved load to the end of its reload" {
 	export KX_STANDIN_LOCKS=$BATS_TEST_TMPDIR/locks
 	event online memory
@@ -90,8 +104,9 @@ setup() {
 	EOF
 	chmod +x bin/systemd-run
 	export KX_SYSTEMD_RUN_LOG=$BATS_TEST_TMPDIR/systemd-run.log
-	printf 'quiet_ms = 50\nspawn = systemd\n' >hotplug.conf
-	PATH=$BATS_TEST_TMPDIR/bin:$PATH event add cpu
+	printf 'quiet_ms = 50\nspawn = systemd\nsystemd_run = %s\n' "$BATS_TEST_TMPDIR/bin/systemd-run" >hotplug.conf
+	# by its absolute path: udev's PATH need not have it
+	PATH=/usr/bin:/bin event add cpu
 	wait_idle
 	run -0 cat systemd-run.log
 	assert_output --partial "--no-block --collect --quiet"

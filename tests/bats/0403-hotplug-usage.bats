@@ -44,7 +44,7 @@ last error:   -"
 	printf 'quiet_ms = 50\nquiet = 3\n' >hotplug.conf
 	bash "$MKHP" sys loaded=0
 	run -0 "$HP" -v status
-	assert_line --index 0 "kexec-hotplug: $BATS_TEST_TMPDIR/hotplug.conf: line 2: unknown setting \"quiet\" (known: quiet_ms, max_settle_ms, spawn, rereads, reread_ms); defaults used"
+	assert_line --index 0 "kexec-hotplug: $BATS_TEST_TMPDIR/hotplug.conf: line 2: unknown setting \"quiet\" (known: quiet_ms, max_settle_ms, spawn, systemd_run, rereads, reread_ms); defaults used"
 	KEXEC_HOTPLUG_QUIET_MS=soon run -0 "$HP" -v status
 	assert_line --index 1 "kexec-hotplug: KEXEC_HOTPLUG_QUIET_MS: quiet_ms = soon: expected a whole number no larger than 600000; ignored"
 }
