@@ -7,13 +7,15 @@
  *  - a record whose text was lost (lockless, no data block) as an empty line;
  *  - the empty header that marks a structured log's wrap to offset 0 as an empty record
  *    "[    0.000000] ", as kexec-tools prints it;
- *  - the legacy buffer as its raw bytes.
+ *  - the legacy buffer as its raw bytes; on a terminal, escaped as the other formats' text
+ *    (a vmcore's escape sequences are not the terminal's to obey).
  * --seq, --level and --caller add prefixes; the wrap marker is then left out (it is no record).
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dmesg.h"
 #include "output.h"
@@ -25,6 +27,7 @@ int dmesg_out_init(struct dmesg_out *out, FILE *fp, const struct dmesg_opts *o)
 {
 	*out = (struct dmesg_out){ .fp = fp, .o = o };
 	out->compat = !o->seq && !o->level && !o->caller && !o->json && !o->since_set;
+	out->tty = isatty(fileno(fp));
 	out->line = malloc(LINE_MAX_BYTES);
 	return out->line ? 0 : -ENOMEM;
 }
@@ -128,8 +131,11 @@ void dmesg_out_record(struct dmesg_out *out, const struct kx_printk_record *rec)
 		p += sprintf(p, "%" PRIu64 " ", rec->seq);
 	if (rec->raw) {
 		/* a legacy line: "<N>[time] text\n" as the kernel stored it */
+		if (out->tty)
+			p += escape(p, rec->text, rec->text_len);
 		fwrite(out->line, 1, (size_t)(p - out->line), out->fp);
-		fwrite(rec->text, 1, rec->text_len, out->fp);
+		if (!out->tty)
+			fwrite(rec->text, 1, rec->text_len, out->fp);
 		return;
 	}
 	if (o->level && rec->level >= 0)

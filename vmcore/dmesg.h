@@ -21,6 +21,7 @@ struct dmesg_out {
 	FILE *fp;
 	const struct dmesg_opts *o;
 	bool compat;                    /* no option changes the output: kexec-tools' exact form */
+	bool tty;                       /* a terminal: legacy bytes are escaped too */
 	struct kx_json json;
 	char *line;                     /* one formatted record */
 	uint64_t printed;

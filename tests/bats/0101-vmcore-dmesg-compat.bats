@@ -151,6 +151,16 @@ setup() {
 	same_as_debian d
 }
 
+@test "legacy buffer on a terminal: the vmcore's control bytes are escaped, not sent to it" {
+	mklog c -- --format=legacy --log-buf-len=256 --rec=$'esc \x1b[2J here'
+	# a pipe keeps kexec-tools' raw bytes
+	vdm c | grep -q $'esc \x1b\\[2J here'
+	# a terminal (script(1) gives one) gets them escaped
+	script -qec "$VMCORE_DMESG c" /dev/null >tty.out
+	grep -aqF 'esc \x1b[2J here' tty.out
+	! grep -aq $'\x1b' tty.out
+}
+
 @test "legacy buffer holding fewer characters than its size prints only those" {
 	mklog c -- --format=legacy --log-buf-len=4096 --rec=one --rec=two
 	same_as_debian c
