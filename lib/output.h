@@ -58,6 +58,7 @@ struct kx_out {
 		size_t len;
 	} cells[KX_OUT_MAXCOLS];
 	bool row_open;
+	size_t rows;                    /* text: rows in the table not printed yet */
 };
 
 /*
