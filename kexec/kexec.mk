@@ -28,27 +28,24 @@ kexec/budget.o kexec/main.o: Makefile
 kexec/kexec: $(KEXEC_OBJS) $(ARCH_OBJS) lib/libkx.a
 	$(CC) $(KX_LDFLAGS) -o $@ $(KEXEC_OBJS) $(ARCH_OBJS) $(KX_LIBS) $(LIBUDEV_LIBS)
 
-# The test build of kexec: its syscall seam has the fake (KEXEC_EXT_FAKE_SYSCALL, syscall.h)
-# that the Bats specs drive.  The installed kexec/kexec has none.
-TOOLS += tests/tools/kexec-test
-KEXEC_TEST_OBJS = $(filter-out kexec/syscall.o,$(KEXEC_OBJS)) tests/tools/kexec-syscall-fake.o
-tests/tools/kexec-syscall-fake.o: kexec/syscall.c config.h
+# Test builds of kexec, each with its own build of the syscall seam (never installed):
+#   tests/tools/kexec-test     the fake (KX_TEST_SEAMS: KEXEC_EXT_FAKE_SYSCALL, syscall.h) that
+#                              the Bats specs drive; the installed kexec/kexec has none
+#   tests/tools/kexec-corrupt  corrupts one segment after purgatory's digest was computed
+#                              (KX_TEST_HOOKS: KEXEC_EXT_TEST_CORRUPT=NAME): the lab shows that
+#                              purgatory then stops the boot
+TOOLS += tests/tools/kexec-test tests/tools/kexec-corrupt
+KEXEC_SEAMLESS_OBJS = $(filter-out kexec/syscall.o,$(KEXEC_OBJS))
+tests/tools/kexec-syscall-fake.o: SEAM_DEFS = -DKX_TEST_SEAMS
+tests/tools/kexec-syscall-hooks.o: SEAM_DEFS = -DKX_TEST_HOOKS
+tests/tools/kexec-syscall-fake.o tests/tools/kexec-syscall-hooks.o: kexec/syscall.c config.h
 	@$(MKDIR_P) $(@D)
-	$(CC) $(KX_CPPFLAGS) $(CPPFLAGS) -I$(srcdir)/arch -DKX_TEST_SEAMS $(KX_CFLAGS) $(CFLAGS) \
+	$(CC) $(KX_CPPFLAGS) $(CPPFLAGS) -I$(srcdir)/arch $(SEAM_DEFS) $(KX_CFLAGS) $(CFLAGS) \
 	  -MMD -MP -c -o $@ $<
-tests/tools/kexec-test: $(KEXEC_TEST_OBJS) $(ARCH_OBJS) lib/libkx.a
-	$(CC) $(KX_LDFLAGS) -o $@ $(KEXEC_TEST_OBJS) $(ARCH_OBJS) $(KX_LIBS) $(LIBUDEV_LIBS)
-
-# A test build of kexec whose syscall seam corrupts one segment after purgatory's digest was
-# computed (KEXEC_EXT_TEST_CORRUPT=NAME): the lab shows that purgatory then stops the boot.
-TOOLS += tests/tools/kexec-corrupt
-KEXEC_CORRUPT_OBJS = $(filter-out kexec/syscall.o,$(KEXEC_OBJS)) tests/tools/kexec-syscall-hooks.o
-tests/tools/kexec-syscall-hooks.o: kexec/syscall.c config.h
-	@$(MKDIR_P) $(@D)
-	$(CC) $(KX_CPPFLAGS) $(CPPFLAGS) -I$(srcdir)/arch -DKX_TEST_HOOKS $(KX_CFLAGS) $(CFLAGS) \
-	  -MMD -MP -c -o $@ $<
-tests/tools/kexec-corrupt: $(KEXEC_CORRUPT_OBJS) $(ARCH_OBJS) lib/libkx.a
-	$(CC) $(KX_LDFLAGS) -o $@ $(KEXEC_CORRUPT_OBJS) $(ARCH_OBJS) $(KX_LIBS) $(LIBUDEV_LIBS)
+tests/tools/kexec-test: tests/tools/kexec-syscall-fake.o
+tests/tools/kexec-corrupt: tests/tools/kexec-syscall-hooks.o
+tests/tools/kexec-test tests/tools/kexec-corrupt: $(KEXEC_SEAMLESS_OBJS) $(ARCH_OBJS) lib/libkx.a
+	$(CC) $(KX_LDFLAGS) -o $@ $(filter %.o,$^) $(KX_LIBS) $(LIBUDEV_LIBS)
 
 install: install-device-dump-conf
 install-device-dump-conf:
