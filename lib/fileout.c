@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,26 +16,106 @@
 #include "fileio.h"
 #include "fileout.h"
 
-int kx_atomic_open(int dirfd, const char *name, bool replace, struct kx_atomic *ret,
-		   struct kx_err *err)
+/*
+ * Named temporary files still in the directory, for the signal handler to remove.  A slot is
+ * filled before `used` is set and `used` cleared before it is reused, so the handler never sees a
+ * half-written name; a name already renamed away is an ENOENT it ignores.
+ */
+#define PENDING_MAX 256
+
+static struct {
+	volatile sig_atomic_t used;
+	int dirfd;
+	char name[64];
+} pending[PENDING_MAX];
+
+static void pending_add(struct kx_atomic *a)
 {
-	struct kx_atomic a = { .dirfd = dirfd, .fd = -1 };
+	a->slot = -1;
+	for (int i = 0; i < PENDING_MAX; i++) {
+		if (pending[i].used)
+			continue;
+		pending[i].dirfd = a->dirfd;
+		memcpy(pending[i].name, a->tmpname, sizeof(pending[i].name));
+		pending[i].used = 1;
+		a->slot = i;
+		return;
+	}
+}
+
+static void pending_drop(struct kx_atomic *a)
+{
+	if (a->slot >= 0)
+		pending[a->slot].used = 0;
+	a->slot = -1;
+}
+
+static void remove_pending(int sig)
+{
+	int saved = errno;
+
+	for (int i = 0; i < PENDING_MAX; i++)
+		if (pending[i].used)
+			unlinkat(pending[i].dirfd, pending[i].name, 0);
+	errno = saved;
+	/* SA_RESETHAND put the default action back: the signal ends the process as it would have */
+	raise(sig);
+}
+
+void kx_atomic_cleanup_on_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGXFSZ };
+	struct sigaction sa = { .sa_handler = remove_pending, .sa_flags = SA_RESETHAND };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old;
+
+		/* a signal the caller's parent ignores stays ignored (nohup, a shell's trap '' …) */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+/* A visible temporary name nobody can guess ahead (getrandom), so none can be planted. */
+static int random_name(struct kx_atomic *a, struct kx_err *err)
+{
+	uint64_t rnd;
+
+	if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return kx_err_set(err, -EIO, "cannot create a temporary file for %s: getrandom: %s",
+				  a->name, strerror(errno));
+	snprintf(a->tmpname, sizeof(a->tmpname), ".kexec-ext.%016llx.tmp", (unsigned long long)rnd);
+	return 0;
+}
+
+static int check_name(int dirfd, const char *name, bool replace, struct kx_atomic *a,
+		      struct kx_err *err)
+{
 	struct stat st;
 
-	if (strlen(name) >= sizeof(a.name) || strchr(name, '/') || !*name || name[0] == '.')
+	*a = (struct kx_atomic){ .dirfd = dirfd, .fd = -1, .slot = -1 };
+	if (strlen(name) >= sizeof(a->name) || strchr(name, '/') || !*name || name[0] == '.')
 		return kx_err_set(err, -EINVAL, "refusing unsafe file name '%s'", name);
-	snprintf(a.name, sizeof(a.name), "%s", name);
+	snprintf(a->name, sizeof(a->name), "%s", name);
 	if (!replace && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return kx_err_set(err, -EEXIST, "%s already exists (use --force to replace it)", name);
-	/* names nobody can guess ahead (getrandom), so none can be planted to make this fail */
-	for (unsigned attempt = 0; attempt < 100; attempt++) {
-		uint64_t rnd;
+	return 0;
+}
 
-		if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-			return kx_err_set(err, -EIO, "cannot create a temporary file for %s: "
-					  "getrandom: %s", name, strerror(errno));
-		snprintf(a.tmpname, sizeof(a.tmpname), ".kexec-ext.%016llx.tmp",
-			 (unsigned long long)rnd);
+int kx_atomic_open_named(int dirfd, const char *name, bool replace, struct kx_atomic *ret,
+			 struct kx_err *err)
+{
+	struct kx_atomic a;
+	int r = check_name(dirfd, name, replace, &a, err);
+
+	if (r < 0)
+		return r;
+	for (unsigned attempt = 0; attempt < 100; attempt++) {
+		r = random_name(&a, err);
+		if (r < 0)
+			return r;
 		a.fd = openat(dirfd, a.tmpname,
 			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (a.fd >= 0)
@@ -46,23 +127,45 @@ int kx_atomic_open(int dirfd, const char *name, bool replace, struct kx_atomic *
 	if (a.fd < 0)   /* an I/O failure (exit 3), not "NAME exists" */
 		return kx_err_set(err, -EIO, "cannot create a temporary file for %s: 100 random "
 				  "names were all taken", name);
+	pending_add(&a);
 	*ret = a;
 	return 0;
 }
 
-static int rename_noreplace(int dirfd, const char *from, const char *to)
+int kx_atomic_open(int dirfd, const char *name, bool replace, struct kx_atomic *ret,
+		   struct kx_err *err)
 {
-#ifdef SYS_renameat2
-	if (syscall(SYS_renameat2, dirfd, from, dirfd, to, 1 /* RENAME_NOREPLACE */) == 0)
+	struct kx_atomic a;
+	int r = check_name(dirfd, name, replace, &a, err);
+
+	if (r < 0)
+		return r;
+	/*
+	 * An unnamed file (O_TMPFILE): nothing is left in the directory whatever ends the process,
+	 * SIGKILL and power loss included.  A file system without it (EOPNOTSUPP, or EISDIR from a
+	 * kernel older than 3.11) gets a named temporary file instead.
+	 */
+	a.fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (a.fd >= 0) {
+		a.unnamed = true;
+		*ret = a;
 		return 0;
-	if (errno != EINVAL && errno != ENOSYS)
+	}
+	return kx_atomic_open_named(dirfd, name, replace, ret, err);
+}
+
+/* Give the unnamed file fd the name `to` in dirfd; -EEXIST when it exists. */
+static int link_unnamed(int fd, int dirfd, const char *to)
+{
+	char proc[40];
+
+	if (linkat(fd, "", dirfd, to, AT_EMPTY_PATH) == 0)
+		return 0;
+	/* AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; /proc's link to the fd does not */
+	if (errno != ENOENT && errno != EPERM)
 		return -errno;
-#endif
-	/* file systems without RENAME_NOREPLACE: link() fails on an existing name too */
-	if (linkat(dirfd, from, dirfd, to, 0) < 0)
-		return -errno;
-	unlinkat(dirfd, from, 0);
-	return 0;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	return linkat(AT_FDCWD, proc, dirfd, to, AT_SYMLINK_FOLLOW) == 0 ? 0 : -errno;
 }
 
 int kx_atomic_close_batched(struct kx_atomic *a, struct kx_err *err)
@@ -71,6 +174,9 @@ int kx_atomic_close_batched(struct kx_atomic *a, struct kx_err *err)
 
 	/* writeback starts now and overlaps with the copies that follow */
 	(void)sync_file_range(a->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	a->batched = true;
+	if (a->unnamed)         /* closing it would free it: it is linked at commit */
+		return 0;
 	if (close(a->fd) < 0)
 		r = kx_err_set(err, -errno, "cannot write %s: %s", a->name, strerror(errno));
 	a->fd = -1;
@@ -91,29 +197,75 @@ int kx_sync_dir(int dirfd, struct kx_err *err)
 	return 0;
 }
 
+static int rename_noreplace(int dirfd, const char *from, const char *to)
+{
+#ifdef SYS_renameat2
+	if (syscall(SYS_renameat2, dirfd, from, dirfd, to, 1 /* RENAME_NOREPLACE */) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+#endif
+	/* file systems without RENAME_NOREPLACE: link() fails on an existing name too */
+	if (linkat(dirfd, from, dirfd, to, 0) < 0)
+		return -errno;
+	unlinkat(dirfd, from, 0);
+	return 0;
+}
+
+/* Name the unnamed file: linked where nothing may be replaced, else linked aside and renamed. */
+static int commit_unnamed(struct kx_atomic *a, bool replace)
+{
+	int r;
+
+	if (!replace)
+		return link_unnamed(a->fd, a->dirfd, a->name);
+	for (unsigned attempt = 0; attempt < 100; attempt++) {
+		r = random_name(a, NULL);
+		if (r < 0)
+			return r;
+		r = link_unnamed(a->fd, a->dirfd, a->tmpname);
+		if (r != -EEXIST)
+			break;
+	}
+	if (r < 0) {
+		a->tmpname[0] = '\0';
+		return r;
+	}
+	pending_add(a);
+	return renameat(a->dirfd, a->tmpname, a->dirfd, a->name) < 0 ? -errno : 0;
+}
+
 int kx_atomic_commit(struct kx_atomic *a, bool replace, bool sync_dir, struct kx_err *err)
 {
 	int r;
 
-	if (a->fd >= 0) {
-		if (fsync(a->fd) < 0 && errno != EINVAL)
-			return kx_err_set(err, -errno, "cannot sync %s: %s", a->name, strerror(errno));
-		if (close(a->fd) < 0) {
+	if (a->fd >= 0 && !a->batched && fsync(a->fd) < 0 && errno != EINVAL)
+		return kx_err_set(err, -errno, "cannot sync %s: %s", a->name, strerror(errno));
+	if (a->unnamed) {
+		r = commit_unnamed(a, replace);
+	} else {
+		if (a->fd >= 0 && close(a->fd) < 0) {
 			a->fd = -1;
 			return kx_err_set(err, -errno, "cannot write %s: %s", a->name,
 					  strerror(errno));
 		}
 		a->fd = -1;
+		if (replace)
+			r = renameat(a->dirfd, a->tmpname, a->dirfd, a->name) < 0 ? -errno : 0;
+		else
+			r = rename_noreplace(a->dirfd, a->tmpname, a->name);
 	}
-	if (replace)
-		r = renameat(a->dirfd, a->tmpname, a->dirfd, a->name) < 0 ? -errno : 0;
-	else
-		r = rename_noreplace(a->dirfd, a->tmpname, a->name);
 	if (r == -EEXIST)
 		return kx_err_set(err, r, "%s already exists (use --force to replace it)", a->name);
 	if (r < 0)
 		return kx_err_set(err, r, "cannot rename into %s: %s", a->name, strerror(-r));
+	pending_drop(a);
 	a->tmpname[0] = '\0';
+	if (a->fd >= 0 && close(a->fd) < 0) {
+		a->fd = -1;
+		return kx_err_set(err, -errno, "cannot write %s: %s", a->name, strerror(errno));
+	}
+	a->fd = -1;
 	return sync_dir ? kx_sync_dir(a->dirfd, err) : 0;
 }
 
@@ -124,6 +276,7 @@ void kx_atomic_abort(struct kx_atomic *a)
 	a->fd = -1;
 	if (a->tmpname[0])
 		unlinkat(a->dirfd, a->tmpname, 0);
+	pending_drop(a);
 	a->tmpname[0] = '\0';
 }
 

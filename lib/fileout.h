@@ -2,9 +2,12 @@
 #ifndef KX_FILEOUT_H
 #define KX_FILEOUT_H
 /*
- * Writing dump data safely: a temporary file created 0600 with O_EXCL in the target directory,
- * filled, fsync'ed, then renamed into place without replacing an existing file (unless asked) and
- * the directory fsync'ed.  A failure at any step removes the temporary file.
+ * Writing dump data safely: an unnamed file (O_TMPFILE) in the target directory, or where the
+ * file system has none a temporary file created 0600 with O_EXCL under a random name; filled,
+ * fsync'ed, then given its name without replacing an existing file (unless asked) and the
+ * directory fsync'ed.  A failure at any step removes the temporary file; an unnamed one leaves
+ * nothing behind even when the process is killed, a named one is removed on the signals
+ * kx_atomic_cleanup_on_signals() catches.
  */
 #include <limits.h>
 #include <stdbool.h>
@@ -15,7 +18,10 @@
 struct kx_atomic {
 	int dirfd;
 	int fd;
-	char tmpname[64];
+	bool unnamed;           /* O_TMPFILE: no name until commit */
+	bool batched;           /* kx_atomic_close_batched(): synced by the caller's syncfs */
+	int slot;               /* in the table the signal handler removes, or -1 */
+	char tmpname[64];       /* the named temporary file, or "" */
 	char name[NAME_MAX + 1];
 };
 
@@ -40,8 +46,18 @@ int kx_open_parent(const char *path, int *ret_dirfd, const char **ret_name, stru
 /* Create the temporary file for `name` in dirfd.  -EEXIST (unless replace) when name exists. */
 int kx_atomic_open(int dirfd, const char *name, bool replace, struct kx_atomic *ret,
 		   struct kx_err *err);
+/* The same with a named temporary file, as on a file system without O_TMPFILE. */
+int kx_atomic_open_named(int dirfd, const char *name, bool replace, struct kx_atomic *ret,
+			 struct kx_err *err);
 /*
- * For many files at once: start the data's writeback and close the temporary file; the caller
+ * For tools that write dump data: SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT and SIGXFSZ remove
+ * the named temporary files still open, then end the process as the signal would have (ignored
+ * signals stay ignored).  SIGKILL cannot be caught: only unnamed files survive it cleanly.
+ */
+void kx_atomic_cleanup_on_signals(void);
+/*
+ * For many files at once: start the data's writeback and close the temporary file (an unnamed
+ * one stays open until its commit, or it would be gone); the caller
  * makes every such file durable with one kx_sync_fs() before committing them.
  */
 int kx_atomic_close_batched(struct kx_atomic *a, struct kx_err *err);

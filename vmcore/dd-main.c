@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "dd.h"
 #include "devdump.h"
+#include "fileout.h"
 #include "sysroot.h"
 
 #define PROG "vmcore-dd"
@@ -232,6 +233,7 @@ int main(int argc, char **argv)
 	r = parse_args(argc, argv, &o);
 	if (r != KX_CLI_CONTINUE)
 		return r;
+	kx_atomic_cleanup_on_signals();     /* no temporary file left behind by ^C */
 
 	kx_err_clear(&err);
 	r = kx_vmcore_open(o.vmcore, &v, &err);

@@ -260,6 +260,7 @@ int main(int argc, char **argv)
 	r = parse_args(argc, argv, &o);
 	if (r != KX_CLI_CONTINUE)
 		return r;
+	kx_atomic_cleanup_on_signals();     /* no temporary file left behind by ^C */
 
 	kx_err_clear(&err);
 	if (o.output && out_file_open(o.output, o.force, &of, &fp, &err) < 0) {

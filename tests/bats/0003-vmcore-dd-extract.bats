@@ -186,6 +186,17 @@ teardown() {
 	done
 }
 
+@test "an extraction killed in the middle of a dump leaves nothing in DIR, not even a hidden file" {
+	# the file-size limit ends the process with SIGXFSZ halfway through the second dump's copy,
+	# both dumps still temporary files (unnamed here; a named one is removed before it ends)
+	mkcore c --dd=first,4K --dd=second,1M
+	mkdir -m 0700 out
+	run bash -c 'ulimit -f 512; exec "$1" -x out c' _ "$VMCORE_DD"
+	[ "$status" -eq $((128 + 25)) ]         # SIGXFSZ
+	run -0 ls -A out
+	assert_output ""
+}
+
 @test "--dump by index and by name writes the exact bytes to stdout" {
 	random_file a.bin 5000
 	random_file b.bin 3000

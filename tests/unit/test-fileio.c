@@ -3,10 +3,12 @@
  * lib/fileio: reading a file whole into a growing buffer (sizes around every doubling and the
  * cap), full preads, and kx_read_small_file's refusals (a FIFO without blocking, a symbolic
  * link, a file another user could have written, a file larger than asked); lib/fileout's
- * temporary names, which nobody can plant ahead.
+ * temporary files: unnamed until committed, so a killed writer leaves nothing; named ones (file
+ * systems without O_TMPFILE) under names nobody can plant ahead, removed on SIGTERM.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -147,8 +152,8 @@ static void temporary_names_are_random_and_unguessable(void **state)
 
 	(void)state;
 	assert_true(dfd >= 0);
-	assert_int_equal(kx_atomic_open(dfd, "t", false, &a, NULL), 0);
-	assert_int_equal(kx_atomic_open(dfd, "t", false, &b, NULL), 0);
+	assert_int_equal(kx_atomic_open_named(dfd, "t", false, &a, NULL), 0);
+	assert_int_equal(kx_atomic_open_named(dfd, "t", false, &b, NULL), 0);
 	assert_string_not_equal(a.tmpname, b.tmpname);
 	assert_int_equal(strlen(a.tmpname), strlen(".kexec-ext.") + 16 + strlen(".tmp"));
 	assert_int_equal(sscanf(a.tmpname, ".kexec-ext.%16llx%7s", &x, tail), 2);
@@ -156,6 +161,130 @@ static void temporary_names_are_random_and_unguessable(void **state)
 	kx_atomic_abort(&a);
 	kx_atomic_abort(&b);
 	close(dfd);
+}
+
+/* Entries in the test directory other than . and .. (the first one's name in first). */
+static int entries(char *first, size_t size)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && n++ == 0 && first)
+			snprintf(first, size, "%s", de->d_name);
+	closedir(d);
+	return n;
+}
+
+static void empty_dir(void)
+{
+	char cmd[160];
+
+	snprintf(cmd, sizeof(cmd), "find '%s' -mindepth 1 -delete", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void read_back(const char *name, const char *want)
+{
+	char path[128], got[64] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, got, sizeof(got) - 1), (ssize_t)strlen(want));
+	assert_string_equal(got, want);
+	close(fd);
+}
+
+static void an_unnamed_file_appears_only_when_committed(void **state)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	struct kx_atomic a;
+	struct kx_err e;
+	char name[NAME_MAX + 1];
+
+	(void)state;
+	empty_dir();
+	assert_int_equal(kx_atomic_open(dfd, "dump", false, &a, NULL), 0);
+	assert_true(a.unnamed);        /* tmpfs and ext4 both have O_TMPFILE */
+	assert_string_equal(a.tmpname, "");
+	assert_int_equal(write(a.fd, "first", 5), 5);
+	assert_int_equal(entries(NULL, 0), 0);
+	assert_int_equal(kx_atomic_commit(&a, false, true, NULL), 0);
+	assert_int_equal(entries(name, sizeof(name)), 1);
+	assert_string_equal(name, "dump");
+	read_back("dump", "first");
+
+	/* never over an existing file unless asked, and nothing is left by the refusal */
+	assert_int_equal(kx_atomic_open(dfd, "dump", true, &a, NULL), 0);
+	assert_int_equal(write(a.fd, "second", 6), 6);
+	kx_err_clear(&e);
+	assert_int_equal(kx_atomic_commit(&a, false, false, &e), -EEXIST);
+	assert_string_equal(e.msg, "dump already exists (use --force to replace it)");
+	kx_atomic_abort(&a);
+	assert_int_equal(entries(NULL, 0), 1);
+	read_back("dump", "first");
+
+	/* replaced when asked: linked aside, renamed over it, nothing else left */
+	assert_int_equal(kx_atomic_open(dfd, "dump", true, &a, NULL), 0);
+	assert_int_equal(write(a.fd, "second", 6), 6);
+	assert_int_equal(kx_atomic_commit(&a, true, true, NULL), 0);
+	assert_int_equal(entries(NULL, 0), 1);
+	read_back("dump", "second");
+
+	/* batched: kept open past close_batched (closing would free it), synced by syncfs */
+	assert_int_equal(kx_atomic_open(dfd, "batched", false, &a, NULL), 0);
+	assert_int_equal(write(a.fd, "third", 5), 5);
+	assert_int_equal(kx_atomic_close_batched(&a, NULL), 0);
+	assert_true(a.fd >= 0);
+	assert_int_equal(kx_sync_fs(dfd, NULL), 0);
+	assert_int_equal(kx_atomic_commit(&a, false, false, NULL), 0);
+	assert_int_equal(a.fd, -1);
+	read_back("batched", "third");
+	close(dfd);
+}
+
+/* A child that opens a temporary file for "dump", writes, and is ended by sig. */
+static void killed_writer(bool named, int sig)
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+		struct kx_atomic a;
+
+		kx_atomic_cleanup_on_signals();
+		if ((named ? kx_atomic_open_named : kx_atomic_open)(dfd, "dump", false, &a, NULL) < 0 ||
+		    write(a.fd, "partial", 7) != 7)
+			_exit(3);
+		raise(sig);
+		_exit(4);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), sig);
+}
+
+static void a_killed_writer_leaves_no_temporary_file(void **state)
+{
+	char name[NAME_MAX + 1] = "";
+
+	(void)state;
+	empty_dir();
+	killed_writer(false, SIGKILL);          /* unnamed: nothing to remove */
+	assert_int_equal(entries(name, sizeof(name)), 0);
+	killed_writer(true, SIGTERM);           /* named: removed by the handler, then the signal */
+	assert_int_equal(entries(name, sizeof(name)), 0);
+	killed_writer(true, SIGINT);
+	assert_int_equal(entries(name, sizeof(name)), 0);
+	killed_writer(true, SIGKILL);           /* what no handler can catch: why unnamed is first */
+	assert_int_equal(entries(name, sizeof(name)), 1);
+	assert_int_equal(strncmp(name, ".kexec-ext.", 11), 0);
 }
 
 static int setup(void **state)
@@ -180,6 +309,8 @@ int main(void)
 		cmocka_unit_test(pread_full_reads_to_the_end_of_the_file),
 		cmocka_unit_test(small_file_refusals_name_the_file_and_the_rule),
 		cmocka_unit_test(temporary_names_are_random_and_unguessable),
+		cmocka_unit_test(an_unnamed_file_appears_only_when_committed),
+		cmocka_unit_test(a_killed_writer_leaves_no_temporary_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
