@@ -26,5 +26,4 @@ echo "CRASH_LOADED=$(cat /sys/kernel/kexec_crash_loaded)"
 	--append="$cmdline" 2>/tmp/refused.txt
 echo "BUDGET_REFUSED rc=$? loaded=$(cat /sys/kernel/kexec_crash_loaded)"
 sed 's/^/BUDGET_REFUSED_MSG /' /tmp/refused.txt
-echo "PANIC_NOW uptime=$(up)"
-echo c >/proc/sysrq-trigger
+panic_now

@@ -43,5 +43,4 @@ if [ "$(param kx_hotplug 0)" = 1 ]; then
 		ram_ranges | sed 's/^/UNPLUGGED_/'
 	fi
 fi
-echo "PANIC_NOW uptime=$(up)"
-echo c >/proc/sysrq-trigger
+panic_now

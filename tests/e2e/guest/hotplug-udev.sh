@@ -71,5 +71,4 @@ touch /tmp/sampler.stop
 wait $sampler
 cat /tmp/sampler.out
 echo "CRASH_LOADED=$(cat /sys/kernel/kexec_crash_loaded)"
-echo "PANIC_NOW uptime=$(up)"
-echo c >/proc/sysrq-trigger
+panic_now

@@ -37,5 +37,4 @@ echo "OPS_FORCED rc=$? sysfs=$(loaded)"
 sed 's/^/OPS_FORCED_MSG /' /tmp/forced.txt
 rm -f /tmp/big.img
 
-echo "PANIC_NOW uptime=$(up)"
-echo c >/proc/sysrq-trigger
+panic_now

@@ -17,6 +17,17 @@ ram_ranges() {
 	grep -E 'Crash kernel' /proc/iomem | sed 's/^ *\([0-9a-f]*\)-\([0-9a-f]*\).*/CRASH_RANGE \1 \2/'
 }
 
+# panic_now: what init wrote reaches the host, then the PANIC_NOW marker and a crash (sysrq-c).
+# Lines echoed to the console sit in the tty's buffer until the UART sends them, and the crash can
+# stop that (seen in the lab: the marker lost): stty with the console's own settings waits for the
+# buffer to drain (TCSADRAIN), and the marker goes through printk (/dev/kmsg), which the kernel
+# writes to the console synchronously, before the oops.
+panic_now() {
+	stty -F /dev/console "$(stty -F /dev/console -g)" 2>/dev/null
+	echo "PANIC_NOW uptime=$(up)" >/dev/kmsg
+	echo c >/proc/sysrq-trigger
+}
+
 mem_blocks() { ls -d /sys/devices/system/memory/memory* 2>/dev/null | wc -l; }
 
 load_modules() {
