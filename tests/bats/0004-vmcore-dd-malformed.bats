@@ -239,3 +239,25 @@ hex() { printf '0x%x' "$1"; }
 	assert_output "0 a 4032 0x1040"
 	[[ "$stderr" == *"note 1 header (12 bytes at 0x2000) runs past the end of its PT_NOTE segment"* ]]
 }
+
+@test "70000 program headers (e_phnum = PN_XNUM): every one is listed, the notes found" {
+	for ((i = 0; i < 70000; i++)); do printf '0x%x,16,,zero\n' $((0x100000 + i * 16)); done >loads
+	mkcore c --page-size=512 --dd='nic,1' --loads-from=loads
+	[ "$(od -An -tu2 -j56 -N2 c | tr -d ' ')" = 65535 ]
+	run -0 vdd -r --noheadings c
+	assert_output --regexp '^0 nic '
+	run -0 vdd --segments -r --noheadings c
+	# one row per PT_LOAD, numbered by program header (0 is the PT_NOTE)
+	[ "${#lines[@]}" -eq 70000 ]
+	assert_line --index 69999 --regexp '^70000 0x2116f0 '
+}
+
+@test "e_phnum = PN_XNUM with a count in section header 0 larger than the file holds is refused" {
+	for ((i = 0; i < 70000; i++)); do printf '0x%x,16,,zero\n' $((0x100000 + i * 16)); done >loads
+	mkcore c --page-size=512 --dd='nic,1' --loads-from=loads
+	# section header 0 is the file's last 64 bytes; its sh_info at +44
+	size=$(stat -c %s c)
+	printf '\xff\xff\xff\x0f' | dd of=c bs=1 seek=$((size - 64 + 44)) conv=notrunc status=none
+	run -1 vdd c
+	assert_output --partial "268435455 program headers at 0x40 need"
+}

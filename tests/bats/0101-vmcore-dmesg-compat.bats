@@ -177,3 +177,14 @@ setup() {
 		run ! cmp -s c.debian c.ours
 	fi
 }
+
+@test "70000 program headers (e_phnum = PN_XNUM, the count in section header 0): the ring past header 65535 is found" {
+	# 69999 small PT_LOADs elsewhere in memory first, the ring's own PT_LOAD last (header 70000):
+	# a reader that took e_phnum (0xffff) as the count would never see it
+	for ((i = 0; i < 69999; i++)); do printf '0x%x,16,,zero\n' $((0x40000000 + i * 16)); done >loads
+	mklog c --page-size=512 --loads-from=loads -- --gen=20,20
+	[ "$(od -An -tu2 -j56 -N2 c | tr -d ' ')" = 65535 ]
+	run -0 vdm c
+	[ -s c.exp ]
+	diff c.exp <(printf '%s\n' "$output")
+}

@@ -74,6 +74,17 @@ static void *xreallocarray(void *p, size_t n, size_t size)
 	return p;
 }
 
+static char *xstrdup(const char *str)
+{
+	char *p = strdup(str);
+
+	if (!p) {
+		fprintf(stderr, PROG ": out of memory\n");
+		exit(EX_IO);
+	}
+	return p;
+}
+
 static uint64_t pad4(uint64_t n)
 {
 	return (n + 3) & ~(uint64_t)3;
@@ -143,7 +154,9 @@ struct opts {
 	struct note *notes;
 	size_t nnotes;
 	struct load *loads;
-	size_t nloads;
+	size_t nloads, loads_cap;
+	char **lines;		/* --loads-from: the lines the loads point into */
+	size_t nlines, lines_cap;
 	struct set *sets;
 	size_t nsets;
 	unsigned next_ordinal;
@@ -152,6 +165,8 @@ struct opts {
 
 struct layout {
 	size_t ehsize, phoff, phentsize, phnum, n_note_phdrs;
+	uint64_t shoff;		/* phnum >= PN_XNUM: section header 0 */
+	size_t shentsize;
 	GElf_Phdr *phdrs;
 	struct note **order;	/* notes in file order */
 	uint64_t file_size;
@@ -545,7 +560,10 @@ static int parse_load(struct opts *o, const char *arg)
 		r = parse_content_size(opt, size, size_len, &c);
 	if (r)
 		return r;
-	o->loads = xreallocarray(o->loads, o->nloads + 1, sizeof(*o->loads));
+	if (o->nloads == o->loads_cap) {
+		o->loads_cap = o->loads_cap ? 2 * o->loads_cap : 16;
+		o->loads = xreallocarray(o->loads, o->loads_cap, sizeof(*o->loads));
+	}
 	l = &o->loads[o->nloads++];
 	memset(l, 0, sizeof(*l));
 	l->paddr = paddr;
@@ -694,6 +712,40 @@ static int build_prstatus(const struct opts *o, struct note *n)
 	return 0;
 }
 
+/* --loads-from=FILE: one --load argument per line (more than a command line holds). */
+static int parse_loads_from(struct opts *o, const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t n;
+	int r = 0;
+
+	if (!f)
+		return fail(EX_IO, "--loads-from: %s: %s", path, strerror(errno));
+	while (!r && (n = getline(&line, &cap, f)) > 0) {
+		lineno++;
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (n == 0)
+			continue;
+		/* the load keeps pointers into its argument (file=PATH): each line stays */
+		if (o->nlines == o->lines_cap) {
+			o->lines_cap = o->lines_cap ? 2 * o->lines_cap : 16;
+			o->lines = xreallocarray(o->lines, o->lines_cap, sizeof(*o->lines));
+		}
+		o->lines[o->nlines] = xstrdup(line);
+		r = parse_load(o, o->lines[o->nlines++]);
+		if (r)
+			fprintf(stderr, "mkvmcore: --loads-from: %s: line %zu\n", path, lineno);
+	}
+	if (!r && ferror(f))
+		r = fail(EX_IO, "--loads-from: %s: %s", path, strerror(errno));
+	free(line);
+	fclose(f);
+	return r;
+}
+
 /* ------------------------------------------------------------ layout */
 
 static bool add_ok(uint64_t a, uint64_t b, uint64_t *ret)
@@ -765,9 +817,9 @@ static int compute_layout(struct opts *o, struct layout *L)
 	L->n_note_phdrs = o->split ? o->nnotes : o->nnotes > 0;
 	L->phnum = L->n_note_phdrs + o->nloads;
 	L->phoff = L->phnum ? L->ehsize : 0;	/* libelf writes 0 without a table */
-	if (L->phnum >= PN_XNUM)
-		return fail(EX_USAGE, "%zu program headers, at most %d (drop --split-notes?)",
-			    L->phnum, PN_XNUM - 1);
+	/* from PN_XNUM on, e_phnum is PN_XNUM and the count is sh_info of section header 0 */
+	if (L->phnum > UINT32_MAX)
+		return fail(EX_USAGE, "%zu program headers, at most %u", L->phnum, UINT32_MAX);
 	L->phdrs = xcalloc(L->phnum, sizeof(*L->phdrs));
 	L->order = xcalloc(o->nnotes, sizeof(*L->order));
 
@@ -824,6 +876,13 @@ static int compute_layout(struct opts *o, struct layout *L)
 		if (!add_ok(pos, l->data.size, &pos))
 			return fail(EX_USAGE, "file too large");
 		L->file_size = pos;
+	}
+	if (L->phnum >= PN_XNUM) {
+		/* the one section header (the count's carrier) goes after everything else */
+		L->shentsize = o->cls == ELFCLASS64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
+		if (!roundup_pow2(L->file_size, 8, &L->shoff) ||
+		    !add_ok(L->shoff, L->shentsize, &L->file_size))
+			return fail(EX_USAGE, "file too large");
 	}
 	for (size_t i = 0; i < L->phnum; i++) {
 		const GElf_Phdr *ph = &L->phdrs[i];
@@ -1001,18 +1060,11 @@ static int write_note(struct writer *w, const struct note *n)
 	size_t name_pad = (size_t)pad4(n->namesz);
 	size_t head = 12 + name_pad + n->prefix_len;
 	uint8_t *buf = xcalloc(head, 1);
-	GElf_Nhdr nh = { .n_namesz = n->namesz, .n_descsz = (GElf_Word)n->descsz,
-			 .n_type = n->type };
-	Elf_Data src = { .d_buf = &nh, .d_type = ELF_T_NHDR, .d_size = sizeof(nh),
-			 .d_version = EV_CURRENT };
-	Elf_Data dst = { .d_buf = buf, .d_type = ELF_T_NHDR, .d_size = 12,
-			 .d_version = EV_CURRENT };
 	int r;
 
-	if (!gelf_xlatetof(w->elf, &dst, &src, w->big ? ELFDATA2MSB : ELFDATA2LSB)) {
-		free(buf);
-		return fail(EX_IO, "%s: converting a note header: %s", w->path, elf_errmsg(-1));
-	}
+	put_uint(buf, 4, n->namesz, w->big);
+	put_uint(buf + 4, 4, (uint32_t)n->descsz, w->big);
+	put_uint(buf + 8, 4, n->type, w->big);
 	memcpy(buf + 12, n->owner, n->owner_len);
 	if (n->prefix_len)
 		memcpy(buf + 12 + name_pad, n->prefix, n->prefix_len);
@@ -1060,6 +1112,77 @@ elf_error:
 	return fail(EX_IO, "%s: libelf: %s", path, elf_errmsg(-1));
 }
 
+/*
+ * From PN_XNUM program headers on, libelf cannot write the file: the headers are written here.
+ * e_phnum is PN_XNUM, e_shnum 1, and section header 0 (SHT_NULL) holds the count in sh_info, as
+ * makedumpfile's ELF dumps with that many segments do.
+ */
+static int write_xnum_headers(struct writer *w, const struct opts *o, const struct layout *L)
+{
+	const bool is64 = o->cls == ELFCLASS64, big = o->big;
+	size_t table = L->phnum * L->phentsize;
+	uint8_t eh[sizeof(Elf64_Ehdr)] = { 0 }, sh[sizeof(Elf64_Shdr)] = { 0 };
+	uint8_t *ph = xcalloc(table, 1);
+	int r;
+
+	memcpy(eh, ELFMAG, SELFMAG);
+	eh[EI_CLASS] = (uint8_t)o->cls;
+	eh[EI_DATA] = big ? ELFDATA2MSB : ELFDATA2LSB;
+	eh[EI_VERSION] = EV_CURRENT;
+	put_uint(eh + 16, 2, o->etype, big);
+	put_uint(eh + 18, 2, o->machine, big);
+	put_uint(eh + 20, 4, EV_CURRENT, big);
+	if (is64) {
+		put_uint(eh + 32, 8, L->phoff, big);
+		put_uint(eh + 40, 8, L->shoff, big);
+		put_uint(eh + 52, 2, L->ehsize, big);
+		put_uint(eh + 54, 2, L->phentsize, big);
+		put_uint(eh + 56, 2, PN_XNUM, big);
+		put_uint(eh + 58, 2, L->shentsize, big);
+		put_uint(eh + 60, 2, 1, big);
+		put_uint(sh + 44, 4, L->phnum, big);
+	} else {
+		put_uint(eh + 28, 4, L->phoff, big);
+		put_uint(eh + 32, 4, L->shoff, big);
+		put_uint(eh + 40, 2, L->ehsize, big);
+		put_uint(eh + 42, 2, L->phentsize, big);
+		put_uint(eh + 44, 2, PN_XNUM, big);
+		put_uint(eh + 46, 2, L->shentsize, big);
+		put_uint(eh + 48, 2, 1, big);
+		put_uint(sh + 28, 4, L->phnum, big);
+	}
+	for (size_t i = 0; i < L->phnum; i++) {
+		const GElf_Phdr *p = &L->phdrs[i];
+		uint8_t *q = ph + i * L->phentsize;
+
+		put_uint(q, 4, p->p_type, big);
+		if (is64) {
+			put_uint(q + 4, 4, p->p_flags, big);
+			put_uint(q + 8, 8, p->p_offset, big);
+			put_uint(q + 16, 8, p->p_vaddr, big);
+			put_uint(q + 24, 8, p->p_paddr, big);
+			put_uint(q + 32, 8, p->p_filesz, big);
+			put_uint(q + 40, 8, p->p_memsz, big);
+			put_uint(q + 48, 8, p->p_align, big);
+		} else {
+			put_uint(q + 4, 4, p->p_offset, big);
+			put_uint(q + 8, 4, p->p_vaddr, big);
+			put_uint(q + 12, 4, p->p_paddr, big);
+			put_uint(q + 16, 4, p->p_filesz, big);
+			put_uint(q + 20, 4, p->p_memsz, big);
+			put_uint(q + 24, 4, p->p_flags, big);
+			put_uint(q + 28, 4, p->p_align, big);
+		}
+	}
+	r = pwrite_all(w, eh, L->ehsize, 0);
+	if (!r)
+		r = pwrite_all(w, ph, table, L->phoff);
+	if (!r)
+		r = pwrite_all(w, sh, L->shentsize, L->shoff);
+	free(ph);
+	return r;
+}
+
 static int write_vmcore(const struct opts *o, const struct layout *L, uint64_t *ret_size)
 {
 	struct writer w = { .path = o->output, .big = o->big };
@@ -1069,12 +1192,16 @@ static int write_vmcore(const struct opts *o, const struct layout *L, uint64_t *
 	w.fd = open(o->output, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (w.fd < 0)
 		return fail(EX_IO, "%s: %s", o->output, strerror(errno));
-	w.elf = elf_begin(w.fd, ELF_C_WRITE, NULL);
-	if (!w.elf) {
-		r = fail(EX_IO, "%s: libelf: %s", o->output, elf_errmsg(-1));
-		goto out;
+	if (L->phnum >= PN_XNUM) {
+		r = write_xnum_headers(&w, o, L);
+	} else {
+		w.elf = elf_begin(w.fd, ELF_C_WRITE, NULL);
+		if (!w.elf) {
+			r = fail(EX_IO, "%s: libelf: %s", o->output, elf_errmsg(-1));
+			goto out;
+		}
+		r = write_elf_headers(o, L, w.elf, o->output);
 	}
-	r = write_elf_headers(o, L, w.elf, o->output);
 	if (r)
 		goto out;
 	/* Extend first: whatever is not written below (zero fill, padding) is a hole. */
@@ -1204,6 +1331,10 @@ static void usage(void)
 "                               PT_LOAD with SIZE bytes; VADDR defaults to\n"
 "                                 0xffff888000000000+PADDR (ELF64) or\n"
 "                                 0xc0000000+PADDR (ELF32)\n"
+"     --loads-from=FILE         one --load argument per line of FILE (from\n"
+"                                 65535 program headers on, e_phnum is\n"
+"                                 PN_XNUM and the count is sh_info of section\n"
+"                                 header 0)\n"
 "     --split-notes             one PT_NOTE per note, not one merged PT_NOTE\n"
 "\n"
 "Malformed variants (on the valid file: --set edits in order, then --truncate):\n"
@@ -1229,7 +1360,7 @@ static void usage(void)
 enum {
 	OPT_CLASS = 256, OPT_ENDIAN, OPT_MACHINE, OPT_ETYPE, OPT_PAGE_SIZE, OPT_DD,
 	OPT_DD_MANY, OPT_PRSTATUS, OPT_VMCOREINFO, OPT_VMCOREINFO_FILE, OPT_NOTE,
-	OPT_CLI_ORDER, OPT_LOAD, OPT_SPLIT_NOTES, OPT_SET, OPT_TRUNCATE, OPT_LAYOUT,
+	OPT_CLI_ORDER, OPT_LOAD, OPT_LOADS_FROM, OPT_SPLIT_NOTES, OPT_SET, OPT_TRUNCATE, OPT_LAYOUT,
 };
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -1248,6 +1379,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "note", required_argument, NULL, OPT_NOTE },
 		{ "cli-order", no_argument, NULL, OPT_CLI_ORDER },
 		{ "load", required_argument, NULL, OPT_LOAD },
+		{ "loads-from", required_argument, NULL, OPT_LOADS_FROM },
 		{ "split-notes", no_argument, NULL, OPT_SPLIT_NOTES },
 		{ "set", required_argument, NULL, OPT_SET },
 		{ "truncate", required_argument, NULL, OPT_TRUNCATE },
@@ -1313,6 +1445,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_LOAD:
 			r = parse_load(o, optarg);
+			break;
+		case OPT_LOADS_FROM:
+			r = parse_loads_from(o, optarg);
 			break;
 		case OPT_SPLIT_NOTES:
 			o->split = true;
@@ -1380,6 +1515,9 @@ int main(int argc, char **argv)
 	}
 	free(o.notes);
 	free(o.loads);
+	for (size_t i = 0; i < o.nlines; i++)
+		free(o.lines[i]);
+	free(o.lines);
 	free(o.sets);
 	free(L.phdrs);
 	free(L.order);
