@@ -133,6 +133,22 @@ kdump_seeds() {
 	rm -f "$z"
 }
 
+# fuzz-dd: the ELF seeds and device dumps whose names extraction must make safe and unique
+dd_seeds() {
+	local d=$1 i=0
+	seeds "$d"
+	while read -r args; do
+		# shellcheck disable=SC2086
+		"$MKVMCORE" --page-size=512 $args "$d/names-$i" >/dev/null
+		i=$((i + 1))
+	done <<-'END'
+	--dd=..,1 --dd=.,1 --dd=/,1 --dd=a/../../b,1 --dd=\x00,1 --dd=one,1
+	--dd=a,1 --dd=a,1 --dd=a_1,1 --dd=a,1 --dd=a.partial,1 --dd=a,64 --truncate=1200
+	--dd=\x1b[2J\xff\n,1 --dd=-x,1 --dd=dev0,1 --dd-many=8,1
+	--dd=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqr,1 --dd=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqr,1
+	END
+}
+
 failed=0
 for f in "$@"; do
 	name=$(basename "$f")
@@ -142,20 +158,26 @@ for f in "$@"; do
 	fuzz-printk) printk_seeds "$corpus" ;;
 	fuzz-iomem) iomem_seeds "$corpus" ;;
 	fuzz-kdump) kdump_seeds "$corpus" ;;
+	fuzz-dd) dd_seeds "$corpus" ;;
 	fuzz-fdt) mkdir -p "$corpus" && cp "$BUILD"/tests/fixtures/dts/*.dtb "$SRCDIR"/tests/fuzz/regress/fdt-* "$corpus"/ ;;
 	*) seeds "$corpus" ;;
 	esac
 	echo "fuzz: $name for ${seconds}s ($(ls "$corpus" | wc -l) seeds)"
 	# -rss_limit_mb: the reader must stay small whatever the input; -timeout: an input that
 	# takes 20 s is a hang (a normal one takes well under a millisecond), reported at once
-	# instead of after libFuzzer's default 20 minutes. A failure keeps its input in
+	# instead of after libFuzzer's default 20 minutes; -max_len: 1 MiB, room for the input
+	# sizes where quadratic work shows (tens of thousands of headers, notes or names).
+	# fuzz-dd runs vmcore-dd's modes, which print: -close_fd_mask=3 keeps that out of the log
+	# (libFuzzer's own report still reaches it). A failure keeps its input in
 	# $artifacts and prints the report's head (what failed, and where), not only the stats.
 	artifacts="$BUILD/tests/fuzz/artifacts-$name"
 	rm -rf "$artifacts"
 	mkdir -p "$artifacts"
+	extra=()
+	[ "$name" = fuzz-dd ] && extra=(-close_fd_mask=3)
 	rc=0
 	"$f" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=256 -malloc_limit_mb=64 \
-		-max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" \
+		-max_len=1048576 "${extra[@]}" -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" \
 		>"$artifacts/log" 2>&1 || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		grep -m1 -A40 -E '^==[0-9]+== ?ERROR|^ALARM|^SUMMARY|runtime error' "$artifacts/log" |
