@@ -213,23 +213,26 @@ static int rename_noreplace(int dirfd, const char *from, const char *to)
 }
 
 /* Name the unnamed file: linked where nothing may be replaced, else linked aside and renamed. */
+/*
+ * Links the unnamed file in: at its name (!replace: EEXIST when taken), or (replace) at a random
+ * name renamed over its name.  1 when 100 random names were all taken: an I/O failure, not
+ * "NAME exists" (EEXIST would say that).
+ */
 static int commit_unnamed(struct kx_atomic *a, bool replace)
 {
-	int r;
+	int r = -EEXIST;
 
 	if (!replace)
 		return link_unnamed(a->fd, a->dirfd, a->name);
-	for (unsigned attempt = 0; attempt < 100; attempt++) {
+	for (unsigned attempt = 0; attempt < 100 && r == -EEXIST; attempt++) {
 		r = random_name(a, NULL);
 		if (r < 0)
 			return r;
 		r = link_unnamed(a->fd, a->dirfd, a->tmpname);
-		if (r != -EEXIST)
-			break;
 	}
 	if (r < 0) {
 		a->tmpname[0] = '\0';
-		return r;
+		return r == -EEXIST ? 1 : r;
 	}
 	pending_add(a);
 	return renameat(a->dirfd, a->tmpname, a->dirfd, a->name) < 0 ? -errno : 0;
@@ -243,6 +246,9 @@ int kx_atomic_commit(struct kx_atomic *a, bool replace, bool sync_dir, struct kx
 		return kx_err_set(err, -errno, "cannot sync %s: %s", a->name, strerror(errno));
 	if (a->unnamed) {
 		r = commit_unnamed(a, replace);
+		if (r == 1)
+			return kx_err_set(err, -EIO, "cannot commit %s: 100 random temporary names "
+					  "were all taken", a->name);
 	} else {
 		if (a->fd >= 0 && close(a->fd) < 0) {
 			a->fd = -1;

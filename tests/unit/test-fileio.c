@@ -18,6 +18,7 @@
 #include <string.h>
 #include <dirent.h>
 #include <signal.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,6 +28,22 @@
 #include "fileout.h"
 
 static char dir[] = "/tmp/kx-test-fileio.XXXXXX";
+
+/*
+ * getrandom, wrapped at link time (-Wl,--wrap=getrandom, this binary only): with fixed_random
+ * set, every call returns the same bytes, so one planted file takes every "random" name.
+ */
+ssize_t __real_getrandom(void *buf, size_t len, unsigned flags);
+ssize_t __wrap_getrandom(void *buf, size_t len, unsigned flags);
+static bool fixed_random;
+
+ssize_t __wrap_getrandom(void *buf, size_t len, unsigned flags)
+{
+	if (!fixed_random)
+		return __real_getrandom(buf, len, flags);
+	memset(buf, 0x5a, len);
+	return (ssize_t)len;
+}
 
 static void put(const char *name, size_t n, mode_t mode)
 {
@@ -247,6 +264,40 @@ static void an_unnamed_file_appears_only_when_committed(void **state)
 	close(dfd);
 }
 
+/* The one name fixed_random gives, planted: every attempt collides.  An I/O failure (exit 3), not
+ * "NAME already exists" (which would tell the admin to use --force, and --force was given). */
+static void every_random_name_taken_is_an_io_error_not_exists(void **state)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	struct kx_atomic a;
+	struct kx_err e;
+
+	(void)state;
+	empty_dir();
+	put(".kexec-ext.5a5a5a5a5a5a5a5a.tmp", 1, 0600);
+	put("dump", 1, 0600);
+	fixed_random = true;
+
+	/* unnamed (O_TMPFILE), replacing: linked aside under a random name, which is taken */
+	assert_int_equal(kx_atomic_open(dfd, "dump", true, &a, NULL), 0);
+	assert_true(a.unnamed);
+	kx_err_clear(&e);
+	assert_int_equal(kx_atomic_commit(&a, true, false, &e), -EIO);
+	assert_string_equal(e.msg, "cannot commit dump: 100 random temporary names were all taken");
+	kx_atomic_abort(&a);
+
+	/* named (file systems without O_TMPFILE): the temporary file itself cannot be created */
+	kx_err_clear(&e);
+	assert_int_equal(kx_atomic_open_named(dfd, "dump", true, &a, &e), -EIO);
+	assert_string_equal(e.msg, "cannot create a temporary file for dump: 100 random names were "
+			    "all taken");
+	fixed_random = false;
+	/* nothing replaced, nothing left: the planted name and the old dump */
+	assert_int_equal(entries(NULL, 0), 2);
+	read_back("dump", "a");
+	close(dfd);
+}
+
 /* A child that opens a temporary file for "dump", writes, and is ended by sig. */
 static void killed_writer(bool named, int sig)
 {
@@ -310,6 +361,7 @@ int main(void)
 		cmocka_unit_test(small_file_refusals_name_the_file_and_the_rule),
 		cmocka_unit_test(temporary_names_are_random_and_unguessable),
 		cmocka_unit_test(an_unnamed_file_appears_only_when_committed),
+		cmocka_unit_test(every_random_name_taken_is_an_io_error_not_exists),
 		cmocka_unit_test(a_killed_writer_leaves_no_temporary_file),
 	};
 
