@@ -163,7 +163,10 @@ for f in "$@"; do
 	*) seeds "$corpus" ;;
 	esac
 	echo "fuzz: $name for ${seconds}s ($(ls "$corpus" | wc -l) seeds)"
-	# -rss_limit_mb: the reader must stay small whatever the input; -timeout: an input that
+	# -malloc_limit_mb: no one allocation of the reader may exceed 64 MiB whatever the input;
+	# -rss_limit_mb bounds the process, which holds libFuzzer's buffers (several of -max_len)
+	# and ASan's quarantine of freed blocks (kept at 32 MiB, not its 256 MiB default, so
+	# that the limit measures live memory); -timeout: an input that
 	# takes 20 s is a hang (a normal one takes well under a millisecond), reported at once
 	# instead of after libFuzzer's default 20 minutes; -max_len: 1 MiB, room for the input
 	# sizes where quadratic work shows (tens of thousands of headers, notes or names).
@@ -176,7 +179,8 @@ for f in "$@"; do
 	extra=()
 	[ "$name" = fuzz-dd ] && extra=(-close_fd_mask=3)
 	rc=0
-	"$f" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=256 -malloc_limit_mb=64 \
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=32" \
+	"$f" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=320 -malloc_limit_mb=64 \
 		-max_len=1048576 "${extra[@]}" -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" \
 		>"$artifacts/log" 2>&1 || rc=$?
 	if [ "$rc" -ne 0 ]; then
