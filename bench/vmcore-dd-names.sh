@@ -5,7 +5,10 @@
 # in one run: N = 1000, 2000 and 4000 dumps all named "a" (4032 bytes each), the median wall
 # time of RUNS extractions of each, and the ratio of the 4000 time to the 1000 time (4 for a
 # cost linear in N; the quadratic search of names that issue 19 found gave ~64).  Against
-# `cp -r` of the same files (written once by vmcore-dd) as the floor the file system sets.
+# `cp -r` of the same files (written once by vmcore-dd) as the floor the file system sets: on a
+# disk file system creating a file costs a journal update (0.2-0.3 ms each on this lab's ext4, for
+# cp as for us), so the < 1 s target is about our own work and is judged on tmpfs (TMPDIR=/dev/shm)
+# or against the floor; the file system measured on is printed.
 #
 # Environment: BUILD (default ./build), VMCORE_DD, MKVMCORE, RUNS (default 3), TMPDIR.
 # Exit status: 0 when every command ran and every extraction wrote N files, 1 otherwise.
@@ -23,6 +26,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 secs() { local t0=$EPOCHREALTIME; "$@" >/dev/null; bc <<<"$EPOCHREALTIME - $t0"; }
 
 declare -A ours floor
+echo "file system: $(findmnt -no FSTYPE -T "$work" 2>/dev/null || echo unknown) ($work)"
 for n in 1000 2000 4000; do
 	args=()
 	for ((i = 0; i < n; i++)); do args+=(--dd=a,1); done
