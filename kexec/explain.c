@@ -88,10 +88,24 @@ static void explain_nospace(const struct kexec_plan *p, char *buf, size_t size)
 			 "crashkernel= (see --dry-run for the sizes)");
 }
 
-void kexec_explain(int errnum, const char *syscall, bool crash, bool unload,
+const char *kexec_call_name(enum kexec_call call)
+{
+	switch (call) {
+	case KEXEC_CALL_KEXEC_LOAD:
+		return "kexec_load";
+	case KEXEC_CALL_REBOOT:
+		return "reboot";
+	case KEXEC_CALL_FILE_LOAD:
+		break;
+	}
+	return "kexec_file_load";
+}
+
+void kexec_explain(int errnum, enum kexec_call call, bool crash, bool unload,
 		   const struct kexec_ctx *c, const struct kexec_plan *p, char *buf, size_t size)
 {
 	const char *kernel = p ? p->kernel.path : "the kernel";
+	const char *syscall = kexec_call_name(call);
 	char name[32];
 
 	kexec_errno_name(errnum, name, sizeof(name));
@@ -142,7 +156,7 @@ void kexec_explain(int errnum, const char *syscall, bool crash, bool unload,
 		break;
 	case ENOSYS:
 		snprintf(buf, size, "this kernel has no %s (ENOSYS: %s)", syscall,
-			 !strcmp(syscall, "kexec_file_load") ? "CONFIG_KEXEC_FILE is not set"
+			 call == KEXEC_CALL_FILE_LOAD ? "CONFIG_KEXEC_FILE is not set"
 							     : "CONFIG_KEXEC is not set");
 		break;
 	case EOPNOTSUPP:

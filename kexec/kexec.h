@@ -115,7 +115,9 @@ void kexec_fadump_json(struct kx_json *j, const struct kx_fadump_state *st);
 
 /* explain.c: a sentence naming the cause of a failed syscall and the fix. */
 struct kexec_plan;
-void kexec_explain(int errnum, const char *syscall, bool crash, bool unload,
+enum kexec_call { KEXEC_CALL_FILE_LOAD, KEXEC_CALL_KEXEC_LOAD, KEXEC_CALL_REBOOT };
+const char *kexec_call_name(enum kexec_call call);      /* "kexec_file_load" */
+void kexec_explain(int errnum, enum kexec_call call, bool crash, bool unload,
 		   const struct kexec_ctx *c, const struct kexec_plan *p, char *buf, size_t size);
 /* "EADDRNOTAVAIL" for 99, "errno 512" when unnamed. */
 const char *kexec_errno_name(int errnum, char *buf, size_t size);

@@ -228,7 +228,7 @@ static int restore_previous(const struct kexec_ctx *c, const struct kx_crash_rec
 		r = file_load(k.fd, i.fd, prev->cmdline, strlen(prev->cmdline) + 1,
 			      KX_KEXEC_FILE_ON_CRASH | (prev->initrd ? 0 : KX_KEXEC_FILE_NO_INITRAMFS));
 		if (r < 0)
-			kexec_explain(-r, "kexec_file_load", true, false, c, NULL, why, size);
+			kexec_explain(-r, KEXEC_CALL_FILE_LOAD, true, false, c, NULL, why, size);
 	}
 	plan_close_file(&k);
 	plan_close_file(&i);
@@ -386,9 +386,11 @@ static int run_load(struct kexec_ctx *c, const struct kexec_plan *p)
 		if (p->crash)
 			record_load(c, used, step);
 	} else {
+		enum kexec_call call = used->syscall == PLAN_KEXEC_LOAD ? KEXEC_CALL_KEXEC_LOAD
+									: KEXEC_CALL_FILE_LOAD;
+
 		res.err = -r;
-		kexec_explain(-r, plan_syscall_name(used->syscall), p->crash, false, c, used,
-			      res.message, sizeof(res.message));
+		kexec_explain(-r, call, p->crash, false, c, used, res.message, sizeof(res.message));
 		kx_error("loading the %s %s failed: %s", p->crash ? "crash kernel" : "kernel",
 			 o->kernel, res.message);
 		if (p->crash && !restoring)
@@ -465,7 +467,7 @@ int kexec_do_unload(struct kexec_ctx *c, struct kx_err *err)
 	unsigned long flags = KX_KEXEC_FILE_UNLOAD | (o->crash ? KX_KEXEC_FILE_ON_CRASH : 0);
 	unsigned long kflags = (o->crash ? KX_KEXEC_ON_CRASH : 0) |
 			       (c->arch ? c->arch->kexec_arch : 0);
-	const char *syscall = "kexec_file_load";
+	enum kexec_call call = KEXEC_CALL_FILE_LOAD;
 	int lock_fd = -1, r;
 	char msg[640], name[32];
 	struct kx_err e;
@@ -492,7 +494,7 @@ int kexec_do_unload(struct kexec_ctx *c, struct kx_err *err)
 		r = kx_sys_kexec_file_load(-1, -1, NULL, 0, flags);
 	}
 	if (r < 0 && o->sysmode != SYSMODE_FILE && plan_falls_back(-r)) {
-		syscall = "kexec_load";
+		call = KEXEC_CALL_KEXEC_LOAD;
 		kx_debug("kexec_load(0, 0, NULL, %#lx)%s", kflags,
 			    kx_syscall_fake() ? " [fake]" : "");
 		r = kx_sys_kexec_load_unload(kflags);
@@ -503,7 +505,7 @@ int kexec_do_unload(struct kexec_ctx *c, struct kx_err *err)
 			kx_warn("%s", kx_err_text(&e, msg, sizeof(msg)));
 	}
 	if (r < 0) {
-		kexec_explain(-r, syscall, o->crash, true, c, NULL, msg, sizeof(msg));
+		kexec_explain(-r, call, o->crash, true, c, NULL, msg, sizeof(msg));
 		kx_err_set(err, r, "unloading the %s kernel failed: %s",
 			   o->crash ? "crash" : "kexec", msg);
 	}
@@ -512,7 +514,7 @@ int kexec_do_unload(struct kexec_ctx *c, struct kx_err *err)
 
 		json_begin(&j, "unload", false);
 		kx_json_string(&j, "image", o->crash ? "crash" : "normal");
-		kx_json_string(&j, "syscall", syscall);
+		kx_json_string(&j, "syscall", kexec_call_name(call));
 		kx_json_bool(&j, "unloaded", r == 0);
 		kx_json_string(&j, "errno", r ? kexec_errno_name(-r, name, sizeof(name)) : NULL);
 		kx_json_string(&j, "message", r ? msg : NULL);
@@ -545,6 +547,6 @@ int kexec_do_exec(struct kexec_ctx *c, struct kx_err *err)
 		snprintf(msg, sizeof(msg), "no kernel is loaded to execute (EINVAL): load one with "
 			 "kexec -l first");
 	else
-		kexec_explain(-r, "reboot", false, false, c, NULL, msg, sizeof(msg));
+		kexec_explain(-r, KEXEC_CALL_REBOOT, false, false, c, NULL, msg, sizeof(msg));
 	return kx_err_set(err, r, "executing the loaded kernel failed: %s", msg);
 }
