@@ -81,6 +81,14 @@ struct kx_kload_in {
 	const void *dtb;
 	uint64_t dtb_size;
 	const char *dtb_name;           /* for messages: the file it came from */
+	/* --mem-min / --mem-max: every segment within [mem_min, mem_max] (0 and UINT64_MAX
+	   when not given; the loader checks the layout against them for every arch) */
+	uint64_t mem_min, mem_max;
+	/* x86_64 purgatory: --serial (ttyS0-3, 0xPORT; NULL: the console= port) and
+	   --serial-baud (0: the UART as the first kernel left it) */
+	const char *serial;
+	unsigned serial_baud;
+	bool memmap_cmdline;            /* x86_64 crash: the map as memmap= words too */
 };
 
 #define KX_KLOAD_OWNED_MAX 4

@@ -301,7 +301,7 @@ void budget_model(const struct kexec_ctx *c, struct kexec_plan *p, char *msg, si
 	snprintf(msg, size, "the crash kernel reservation is %s MiB but this load needs %s MiB "
 		 "(kernel %s%s%s%s%s + boot data %s + runtime %s + device dumps %s%s%s%s); boot with "
 		 "crashkernel=%lluM, or pass a smaller --device-dump-budget= (none: no budget), "
-		 "or --force to load anyway",
+		 "or --load-anyway to load all the same",
 		 mib(b->reserved, s[0], 32), mib(b->needed, s[1], 32), mib(b->kernel, s[2], 32),
 		 p->has_initrd ? " + initrd " : "", p->has_initrd ? mib(b->initrd, s[3], 32) : "",
 		 p->has_initrd ? " + initrd unpacked " : "",

@@ -166,7 +166,10 @@ void kexec_explain(int errnum, enum kexec_call call, bool crash, bool unload,
 	case EINVAL:
 		snprintf(buf, size, "the kernel rejected the arguments (EINVAL): the flags %#lx%s "
 			 "or the command line (%llu bytes); dmesg may say which",
-			 p ? p->flags : 0UL, p && (p->flags & KX_KEXEC_FILE_DEBUG)
+			 p ? p->flags : 0UL, !p ? "" : (!p->kload && (p->flags & KX_KEXEC_FILE_FORCE_DTB))
+			 ? " (KEXEC_FILE_FORCE_DTB is newer than many kernels: without --force-dtb "
+			   "the device tree is not handed over)"
+			 : (!p->kload && (p->flags & KX_KEXEC_FILE_DEBUG))
 			 ? " (KEXEC_FILE_DEBUG needs 6.8)" : "",
 			 p ? (unsigned long long)p->cmdline_len : 0ULL);
 		break;

@@ -40,7 +40,17 @@ struct kexec_opts {
 	bool debug;                     /* -d */
 	bool dry_run;
 	bool json;
-	bool force;
+	bool load_anyway;               /* --load-anyway: past a failed check */
+	bool exec_now;                  /* -f: load (-l), then execute at once */
+	bool no_sync, no_ifdown;        /* -y, -x: before -e / -f executes */
+	bool mem_min_set, mem_max_set;  /* --mem-min, --mem-max: -c placement bounds */
+	uint64_t mem_min, mem_max;
+	bool no_cma;                    /* --no-cma: KEXEC_FILE_NO_CMA */
+	bool force_dtb;                 /* --force-dtb: KEXEC_FILE_FORCE_DTB */
+	bool memmap_cmdline;            /* --pass-memmap-cmdline: -p -c on x86_64 */
+	const char *serial;             /* --serial: purgatory's port (x86_64 ttySN or 0xPORT) */
+	unsigned serial_baud;           /* --serial-baud: 0 keeps the UART as it is */
+	bool dt_no_old_root;            /* --dt-no-old-root (ppc64 -c) */
 	int hotplug;                    /* --hotplug 1, --no-hotplug 0, default -1 */
 	const char *elfcorehdr_out;
 	const char *dtb;                /* -c: the device tree to edit (arm64) */
@@ -67,10 +77,13 @@ struct kexec_ctx {
 #define KX_KEXEC_FILE_ON_CRASH     0x2u
 #define KX_KEXEC_FILE_NO_INITRAMFS 0x4u
 #define KX_KEXEC_FILE_DEBUG        0x8u     /* 6.8+ */
+#define KX_KEXEC_FILE_NO_CMA       0x10u    /* not in 6.1/6.12: EINVAL there */
+#define KX_KEXEC_FILE_FORCE_DTB    0x20u
 /* kexec_load flags */
 #define KX_KEXEC_ON_CRASH          0x1u
 #define KX_KEXEC_UPDATE_ELFCOREHDR 0x4u     /* 6.6+ */
 #define KX_KEXEC_CRASH_HOTPLUG     0x8u     /* 6.10+ (x86: 6.5-6.9 reject it) */
+#define KX_KEXEC_DEBUG             0x10u    /* newer than 6.12: EINVAL there */
 
 /*
  * The actions.  Each returns its exit status when it succeeds (0; -S's 1 for "loaded") and

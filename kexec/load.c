@@ -247,7 +247,7 @@ static void record_load(const struct kexec_ctx *c, const struct kexec_plan *p,
 {
 	struct kx_crash_record rec = {
 		.time = (long long)time(NULL),
-		.flags = step->flags & ~(unsigned long)(p->kload ? 0 : KX_KEXEC_FILE_DEBUG),
+		.flags = step->flags & ~(unsigned long)(p->kload ? KX_KEXEC_DEBUG : KX_KEXEC_FILE_DEBUG),
 		.hotplug = step->hotplug,
 		.cmdline = p->cmdline, .argv = c->o->argv, .argc = (size_t)c->o->argc,
 	};
@@ -441,7 +441,7 @@ int kexec_do_load(struct kexec_ctx *c, struct kx_err *err)
 		plan_print_text(c, &p, stderr);
 	for (size_t i = 0; i < p.nwarnings && !o->debug; i++)
 		kx_warn("%s", p.warnings[i]);
-	if (p.refused && !o->force) {
+	if (p.refused && !o->load_anyway) {
 		r = refused(&p, err);
 		if (o->json) {
 			struct kx_json j;
@@ -455,7 +455,7 @@ int kexec_do_load(struct kexec_ctx *c, struct kx_err *err)
 		return r;
 	}
 	if (p.refused)
-		kx_warn("--force: loading although %s", p.refusal.msg);
+		kx_warn("--load-anyway: loading although %s", p.refusal.msg);
 	r = run_load(c, &p);
 	plan_free(&p);
 	return r;
@@ -530,15 +530,20 @@ int kexec_do_exec(struct kexec_ctx *c, struct kx_err *err)
 	char msg[640];
 	int r;
 
-	if (c->sys.kexec_loaded == 0)
+	/* -f has just loaded it (or, with --dry-run, would have) */
+	if (c->sys.kexec_loaded == 0 && !c->o->exec_now)
 		return kx_err_set(err, -ENOENT, "no kernel is loaded to execute "
 				  "(/sys/kernel/kexec_loaded is 0): load one with kexec -l first");
 	if (c->o->dry_run) {
-		printf("would reboot into the loaded kernel: reboot(LINUX_REBOOT_CMD_KEXEC), without "
-		       "shutting down services\n");
+		printf("would %s%sreboot into the loaded kernel: reboot(LINUX_REBOOT_CMD_KEXEC), "
+		       "without shutting down services\n", c->o->no_sync ? "" : "sync, ",
+		       c->o->no_ifdown ? "" : "take the network interfaces down, ");
 		return 0;
 	}
-	sync();
+	if (!c->o->no_sync)
+		kx_sys_sync();
+	if (!c->o->no_ifdown)
+		kx_sys_ifdown();
 	kx_debug("reboot(LINUX_REBOOT_CMD_KEXEC)%s", kx_syscall_fake() ? " [fake]" : "");
 	r = kx_sys_reboot_kexec();
 	if (r == 0)

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,9 @@ int plan_kload(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 		p->steps[p->nsteps++] = (struct plan_step){ .flags = p->flags,
 							    .hotplug = KX_HOTPLUG_NONE };
 	}
+	/* -d: the kernel's own debug output where it has KEXEC_DEBUG (newer than 6.12) */
+	if (c->o->debug)
+		plan_optional_flag(p, KX_KEXEC_DEBUG);
 
 	r = plan_map_file(&p->kernel, "kernel", &p->kernel_map, err);
 	if (r == 0 && p->has_initrd)
@@ -150,9 +154,22 @@ int plan_kload(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 		.elfcorehdr_memsz = p->ehdr_memsz, .elfcorehdr_no_digest = plan_hotplug(p),
 		.verify = !c->o->no_checks, .sysroot = &c->sysroot,
 		.dtb = dtb, .dtb_size = dtb_size, .dtb_name = c->o->dtb,
+		.mem_min = c->o->mem_min_set ? c->o->mem_min : 0,
+		.mem_max = c->o->mem_max_set ? c->o->mem_max : UINT64_MAX,
+		.serial = c->o->serial, .serial_baud = c->o->serial_baud,
+		.memmap_cmdline = c->o->memmap_cmdline && p->crash,
 	};
 	r = c->arch->kexec_load_build(&in, &p->kl, err);
 	free(dtb);
+	for (size_t i = 0; r == 0 && i < p->kl.segs.n; i++) {
+		const struct kx_segment *g = &p->kl.segs.seg[i];
+
+		if (g->mem < in.mem_min || g->mem + g->memsz - 1 > in.mem_max)
+			r = kx_err_set(err, -ENOSPC, "the %s segment (%#" PRIx64 "-%#" PRIx64 ") is "
+				       "outside --mem-min=%#" PRIx64 " --mem-max=%#" PRIx64 ": widen or drop "
+				       "them", g->name, g->mem, g->mem + g->memsz - 1, in.mem_min,
+				       in.mem_max);
+	}
 	p->segs = p->kl.segs;
 	p->needed = kx_segments_memsz(&p->segs);
 	p->entry = p->kl.entry;

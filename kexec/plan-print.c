@@ -23,10 +23,13 @@ const char *plan_flag_names(unsigned long flags, bool kexec_load, char *buf, siz
 		{ KX_KEXEC_FILE_ON_CRASH, "KEXEC_FILE_ON_CRASH" },
 		{ KX_KEXEC_FILE_NO_INITRAMFS, "KEXEC_FILE_NO_INITRAMFS" },
 		{ KX_KEXEC_FILE_DEBUG, "KEXEC_FILE_DEBUG" },
+		{ KX_KEXEC_FILE_NO_CMA, "KEXEC_FILE_NO_CMA" },
+		{ KX_KEXEC_FILE_FORCE_DTB, "KEXEC_FILE_FORCE_DTB" },
 	}, load_names[] = {
 		{ KX_KEXEC_ON_CRASH, "KEXEC_ON_CRASH" },
 		{ KX_KEXEC_UPDATE_ELFCOREHDR, "KEXEC_UPDATE_ELFCOREHDR" },
 		{ KX_KEXEC_CRASH_HOTPLUG, "KEXEC_CRASH_HOTPLUG_SUPPORT" },
+		{ KX_KEXEC_DEBUG, "KEXEC_DEBUG" },
 	};
 	const struct flag_name *names = kexec_load ? load_names : file_names;
 	size_t nnames = kexec_load ? sizeof(load_names) / sizeof(load_names[0])
@@ -398,7 +401,7 @@ void plan_print_json(const struct kexec_ctx *c, const struct kexec_plan *p, stru
 	if (p->refused) {
 		kx_json_object_begin(j, "refused");
 		kx_json_string(j, "message", p->refusal.msg);
-		kx_json_bool(j, "forced", c->o->force);
+		kx_json_bool(j, "load_anyway", c->o->load_anyway);
 		kx_json_object_end(j);
 	} else {
 		kx_json_null(j, "refused");

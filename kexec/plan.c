@@ -181,6 +181,17 @@ static void final_checks(const struct kexec_ctx *c, struct kexec_plan *p)
 			  "purgatory always checks)");
 }
 
+void plan_optional_flag(struct kexec_plan *p, unsigned long flag)
+{
+	if (p->nsteps == 0 || p->nsteps >= PLAN_MAX_STEPS)
+		return;
+	memmove(&p->steps[1], &p->steps[0], p->nsteps * sizeof(p->steps[0]));
+	p->nsteps++;
+	p->steps[0].flags |= flag;
+	p->steps[1].after |= PLAN_AFTER_EINVAL;
+	p->flags = p->steps[0].flags;
+}
+
 /* kexec_file_load: flags, hotplug mode, the steps (without KEXEC_FILE_DEBUG after EINVAL). */
 static int plan_file_load(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *err)
 {
@@ -201,6 +212,12 @@ static int plan_file_load(const struct kexec_ctx *c, struct kexec_plan *p, struc
 	} else {
 		p->steps[p->nsteps++] = (struct plan_step){ .flags = flags, .hotplug = p->hotplug_mode };
 	}
+	/* asked for, so always passed: a kernel without it cannot hand the device tree over */
+	for (size_t i = 0; c->o->force_dtb && i < p->nsteps; i++)
+		p->steps[i].flags |= KX_KEXEC_FILE_FORCE_DTB;
+	/* a kernel that refuses KEXEC_FILE_NO_CMA places no segment in CMA anyway */
+	if (c->o->no_cma)
+		plan_optional_flag(p, KX_KEXEC_FILE_NO_CMA);
 	p->flags = p->steps[0].flags;
 	layout(c, p);
 	return 0;

@@ -19,7 +19,7 @@
 #include "state.h"
 
 #define PLAN_MAX_WARNINGS 16
-#define PLAN_MAX_STEPS 2
+#define PLAN_MAX_STEPS 4
 
 /* The syscall a plan loads with. */
 enum plan_syscall { PLAN_FILE_LOAD, PLAN_KEXEC_LOAD };
@@ -45,6 +45,12 @@ struct plan_step {
 	unsigned after;
 	const char *warning;
 };
+
+/*
+ * A flag the kernel may not know (it refuses unknown flags with EINVAL before it touches
+ * anything): the first step is tried with it, then the steps as they were, without it.
+ */
+void plan_optional_flag(struct kexec_plan *p, unsigned long flag);
 
 struct plan_file {
 	const char *path;               /* as given */
@@ -106,7 +112,7 @@ struct kexec_plan {
 	/* crash loads: device-dump budgets and the capture memory model */
 	struct kexec_budget budget;
 
-	/* a check failed: the load is refused before the syscall (unless --force) */
+	/* a check failed: the load is refused before the syscall (unless --load-anyway) */
 	bool refused;
 	struct kx_err refusal;
 

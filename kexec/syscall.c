@@ -2,6 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/reboot.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,4 +344,61 @@ int kx_sys_reboot_kexec(void)
 	}
 	syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_KEXEC, NULL);
 	return -errno;
+}
+
+void kx_sys_sync(void)
+{
+	if (seam.log) {
+		kx_syscall_fake_log("sync\n");
+		return;
+	}
+	sync();
+}
+
+int kx_sys_ifdown(void)
+{
+	struct if_nameindex *all;
+	int fd, n = 0;
+
+	if (seam.log) {
+		kx_syscall_fake_log("ifdown\n");
+		return 0;
+	}
+	all = if_nameindex();
+	if (!all) {
+		kx_warn("not taking the network interfaces down: cannot list them: %s",
+			strerror(errno));
+		return 0;
+	}
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		kx_warn("not taking the network interfaces down: socket: %s", strerror(errno));
+		if_freenameindex(all);
+		return 0;
+	}
+	for (const struct if_nameindex *i = all; i->if_index; i++) {
+		struct ifreq ifr = { 0 };
+
+		/* the loopback stays, and an alias goes down with its interface */
+		if (!strcmp(i->if_name, "lo") || strchr(i->if_name, ':') ||
+		    strlen(i->if_name) >= sizeof(ifr.ifr_name))
+			continue;
+		memcpy(ifr.ifr_name, i->if_name, strlen(i->if_name) + 1);
+		if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+			kx_warn("cannot take %s down: SIOCGIFFLAGS: %s", i->if_name, strerror(errno));
+			continue;
+		}
+		if (!(ifr.ifr_flags & IFF_UP))
+			continue;
+		ifr.ifr_flags &= (short)~IFF_UP;
+		if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) {
+			kx_warn("cannot take %s down: SIOCSIFFLAGS: %s", i->if_name, strerror(errno));
+			continue;
+		}
+		kx_debug("%s taken down", i->if_name);
+		n++;
+	}
+	close(fd);
+	if_freenameindex(all);
+	return n;
 }

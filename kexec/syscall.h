@@ -48,4 +48,13 @@ int kx_sys_kexec_load_unload(unsigned long flags);
 /* reboot(LINUX_REBOOT_CMD_KEXEC): returns only on failure (or from the fake). */
 int kx_sys_reboot_kexec(void);
 
+/*
+ * What -e and -f do before the reboot, unless -y / -x: sync(), and every network interface but
+ * lo and aliases taken down (IFF_UP cleared).  The fake logs "sync" and "ifdown" (touching no
+ * interface) and uses no entry of the result list.  kx_sys_ifdown
+ * returns how many interfaces it took down; each failure is a warning naming it.
+ */
+void kx_sys_sync(void);
+int kx_sys_ifdown(void);
+
 #endif

@@ -105,15 +105,41 @@ static int no_room(const struct kx_kload *k, uint64_t start, uint64_t end, bool 
 				: "use a smaller initrd");
 }
 
-/* The serial port purgatory reports a digest mismatch on: the command line's console. */
-static uint16_t serial_port(const char *cmdline)
+/* "ttyS0".."ttyS3" as the PC's standard ports: 0 for another name. */
+static uint16_t tty_port(const char *name)
 {
 	static const uint16_t ports[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
+
+	if (!strncmp(name, "ttyS", 4) && name[4] >= '0' && name[4] <= '3' &&
+	    !(name[5] >= '0' && name[5] <= '9'))
+		return ports[name[4] - '0'];
+	return 0;
+}
+
+/*
+ * The serial port purgatory reports a digest mismatch on: --serial (ttyS0-ttyS3 or an I/O port
+ * 0x1-0xffff), else the command line's console=ttySN, else COM1.
+ */
+static int serial_port(const char *serial, const char *cmdline, uint16_t *ret,
+		       struct kx_err *err)
+{
 	const char *p = strstr(cmdline, "console=ttyS");
 
-	if (p && p[12] >= '0' && p[12] <= '3')
-		return ports[p[12] - '0'];
-	return 0x3f8;
+	if (serial) {
+		unsigned long v = 0;
+		char *end = NULL;
+
+		if (!strncmp(serial, "0x", 2) || !strncmp(serial, "0X", 2))
+			v = strtoul(serial + 2, &end, 16);
+		*ret = end && end != serial + 2 && !*end && v && v <= 0xffff ? (uint16_t)v
+		       : strlen(serial) == 5 ? tty_port(serial) : 0;
+		if (!*ret)
+			return kx_err_set(err, -EINVAL, "--serial=%s is not a serial port: give ttyS0 "
+					  "to ttyS3 or an I/O port such as 0x3f8", serial);
+		return 0;
+	}
+	*ret = p && tty_port(p + 8) ? tty_port(p + 8) : 0x3f8;
+	return 0;
 }
 
 struct machine {
@@ -247,6 +273,41 @@ static int memory_map(const struct kx_kload_in *in, const struct machine *m,
 	return r;
 }
 
+/* One memmap= size or address: in KiB when it is a whole number of them, else in bytes. */
+static int put_mem(char *buf, size_t size, uint64_t v)
+{
+	return v % 1024 ? snprintf(buf, size, "%#" PRIx64, v)
+			: snprintf(buf, size, "%" PRIu64 "K", v / 1024);
+}
+
+/*
+ * --pass-memmap-cmdline: the capture kernel's map as command line words too, for kernels that
+ * read it there: memmap=exactmap (forget the firmware's map), then each range as SIZE@START
+ * (RAM), SIZE#START (ACPI data and NVS) or SIZE$START (everything else).
+ */
+static int memmap_words(const struct kx_e820 *map, char **ret, struct kx_err *err)
+{
+	size_t cap = 32 + map->n * 64, len;
+	char *w = malloc(cap);
+
+	if (!w)
+		return kx_err_set(err, -ENOMEM, "out of memory");
+	len = (size_t)snprintf(w, cap, "memmap=exactmap");
+	for (size_t i = 0; i < map->n; i++) {
+		const struct kx_e820_entry *e = &map->e[i];
+		char sz[24], at[24];
+		uint32_t t = e->type;
+
+		put_mem(sz, sizeof(sz), e->end - e->start + 1);
+		put_mem(at, sizeof(at), e->start);
+		len += (size_t)snprintf(w + len, cap - len, " memmap=%s%c%s", sz,
+					t == KX_E820_RAM ? '@' : t == KX_E820_ACPI ||
+					t == KX_E820_NVS ? '#' : '$', at);
+	}
+	*ret = w;
+	return 0;
+}
+
 static int build(const struct kx_kload_in *in, const struct machine *m, struct kx_kload *k,
 		 struct kx_err *err)
 {
@@ -260,7 +321,8 @@ static int build(const struct kx_kload_in *in, const struct machine *m, struct k
 	struct kx_bzimage bz;
 	const void *blob;
 	size_t blob_size, nr = 0;
-	char pre[96] = "";
+	char pre[96] = "", *words = NULL;
+	uint16_t port;
 	void *pcopy;
 	int r, first = 0;
 
@@ -276,6 +338,18 @@ static int build(const struct kx_kload_in *in, const struct machine *m, struct k
 	if (!in->crash && normal_window(&m->iomem, &start, &end) < 0)
 		return kx_err_set(err, -ENOSPC, "/proc/iomem lists no System RAM above 16 MiB to "
 				  "load the kernel into");
+	if (start < in->mem_min || end > in->mem_max) {
+		uint64_t s = start > in->mem_min ? start : in->mem_min;
+		uint64_t e = end < in->mem_max ? end : in->mem_max;
+
+		if (s > e)
+			return kx_err_set(err, -ENOSPC, "--mem-min=%#" PRIx64 " --mem-max=%#" PRIx64
+					  " leave nothing of the %s %#" PRIx64 "-%#" PRIx64,
+					  in->mem_min, in->mem_max, in->crash ? "crash kernel "
+					  "region" : "RAM range", start, end);
+		start = s;
+		end = e;
+	}
 
 	/* the kernel first, bottom up, with its whole decompression range (init_size) reserved */
 	kx_segments_init(&k->segs, PAGE);
@@ -313,11 +387,15 @@ static int build(const struct kx_kload_in *in, const struct machine *m, struct k
 	if (m->rsdp)
 		snprintf(pre + strlen(pre), sizeof(pre) - strlen(pre), "acpi_rsdp=%#" PRIx64 " ",
 			 m->rsdp);
-	if (asprintf(&k->cmdline, "%s%s", pre, in->cmdline) < 0) {
-		k->cmdline = NULL;
-		return kx_err_set(err, -ENOMEM, "out of memory");
-	}
 	r = memory_map(in, m, k, &map, err);
+	if (r == 0 && in->memmap_cmdline)
+		r = memmap_words(&map, &words, err);
+	if (r == 0 && asprintf(&k->cmdline, "%s%s%s%s", pre, in->cmdline, words ? " " : "",
+			       words ? words : "") < 0) {
+		k->cmdline = NULL;
+		r = kx_err_set(err, -ENOMEM, "out of memory");
+	}
+	free(words);
 	if (r == 0) {
 		struct kx_bootparams_spec spec = {
 			.bz = &bz, .head = in->kernel, .head_len = head,
@@ -376,6 +454,9 @@ static int build(const struct kx_kload_in *in, const struct machine *m, struct k
 
 	/* purgatory last: its digest covers every other segment as it will be in memory */
 	pur = (struct kx_segment *)seg_named(k, "purgatory");
+	r = serial_port(in->serial, k->cmdline, &port, err);
+	if (r < 0)
+		return r;
 	pcopy = malloc(blob_size);
 	if (!pcopy)
 		return kx_err_set(err, -ENOMEM, "out of memory");
@@ -393,7 +474,7 @@ static int build(const struct kx_kload_in *in, const struct machine *m, struct k
 					   .kernel_entry = kx_x86_entry64(kern->mem),
 					   .boot_params = bps->mem, .regions = regions,
 					   .nr_regions = nr, .verify = in->verify,
-					   .serial_port = serial_port(k->cmdline) },
+					   .serial_port = port, .serial_baud = in->serial_baud },
 				   &entry_off, err);
 	if (r < 0)
 		return r;

@@ -152,6 +152,7 @@ int kx_x86_purgatory_patch(void *copy, size_t size, const struct kx_purgatory_se
 	put_le(p + PRM(boot_params), s->boot_params, 8);
 	put_le(p + PRM(serial_port), s->serial_port, 2);
 	put_le(p + PRM(nr_regions), s->nr_regions, 2);
+	put_le(p + PRM(serial_divisor), s->serial_baud ? 115200 / s->serial_baud : 0, 4);
 	kx_sha256_init(&all);
 	for (size_t i = 0; i < s->nr_regions; i++) {
 		const struct kx_purgatory_region *rg = &s->regions[i];

@@ -39,6 +39,7 @@ struct kx_purgatory_setup {
 	size_t nr_regions;              /* <= KX_PURGATORY_MAX_REGIONS */
 	bool verify;                    /* check the SHA-256 of the regions before booting */
 	uint16_t serial_port;           /* 16550 base for the failure line; 0: silent */
+	uint32_t serial_baud;           /* program the port to this rate first; 0: as it is */
 };
 
 /*

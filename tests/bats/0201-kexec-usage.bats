@@ -19,11 +19,11 @@ setup() {
 @test "--help lists every action and option, usage first, exit 0" {
 	run -0 kx --help
 	assert_line --index 0 "Usage:"
-	assert_line --index 1 " kexec [options] -l|-p KERNEL"
+	assert_line --index 1 " kexec [options] -l|-p|-f KERNEL"
 	for opt in -l --load -p --load-panic -u --unload -e --exec -S --status --print-ckr-size \
 		--initrd=FILE --ramdisk --append=STRING --command-line --reuse-cmdline -t --type=TYPE \
 		-s --kexec-file-syscall -c --kexec-syscall -a --kexec-syscall-auto -i --no-checks \
-		--force --dry-run --json --elfcorehdr-out=FILE --sysroot=DIR -d --debug -h --help \
+		--load-anyway -f --force -x --no-ifdown -y --no-sync --dry-run --json --elfcorehdr-out=FILE --sysroot=DIR -d --debug -h --help \
 		-V --version; do
 		assert_output --partial -- "$opt"
 	done
@@ -53,8 +53,8 @@ setup() {
 @test "an unknown option or a missing argument is a usage error with a hint" {
 	run -2 kx --bogus
 	assert_output $'kexec: unrecognized option \'--bogus\'\nTry \'kexec --help\' for more information.'
-	run -2 kx -f -p vmlinuz
-	assert_line --index 0 "kexec: unrecognized option '-f'"
+	run -2 kx -z -p vmlinuz
+	assert_line --index 0 "kexec: unrecognized option '-z'"
 	run -2 kx -p vmlinuz --initrd
 	assert_line --index 0 "kexec: option '--initrd' needs an argument"
 	run -2 kx -p -t
@@ -63,7 +63,7 @@ setup() {
 
 @test "nothing to do is a usage error naming the actions" {
 	run -2 kx
-	assert_line --index 0 "kexec: nothing to do: give -l or -p with a KERNEL, or -u, -e, -S or --print-ckr-size"
+	assert_line --index 0 "kexec: nothing to do: give -l or -p with a KERNEL, or -f, -u, -e, -S or --print-ckr-size"
 	run -2 kx vmlinuz
 	assert_line --index 0 --partial "kexec: nothing to do"
 }
@@ -85,21 +85,21 @@ setup() {
 
 @test "options that don't apply to the action are usage errors" {
 	run -2 kx -u --initrd=initrd.img
-	assert_line --index 0 "kexec: --initrd only applies to loading (-l, -p)"
+	assert_line --index 0 "kexec: --initrd only applies to loading (-l, -p, -f)"
 	run -2 kx -S --append=x
-	assert_line --index 0 "kexec: --append only applies to loading (-l, -p)"
+	assert_line --index 0 "kexec: --append only applies to loading (-l, -p, -f)"
 	run -2 kx -S -s
 	assert_line --index 0 "kexec: -s only applies to loading and unloading"
 	run -2 kx -S --dry-run
-	assert_line --index 0 "kexec: --dry-run only applies to -l, -p, -u and -e"
+	assert_line --index 0 "kexec: --dry-run only applies to -l, -p, -f, -u and -e"
 	run -2 kx -l --elfcorehdr-out=e vmlinuz
 	assert_line --index 0 "kexec: --elfcorehdr-out needs -p: only a crash load has an elfcorehdr"
 	run -2 kx -e --json
 	assert_line --index 0 "kexec: --json does not apply to -e"
 	run -2 kx --print-ckr-size -p
 	assert_line --index 0 "kexec: --print-ckr-size takes no -l or -p"
-	run -2 kx -u -p --force
-	assert_line --index 0 "kexec: --force only applies to loading (-l, -p)"
+	run -2 kx -u -p --load-anyway
+	assert_line --index 0 "kexec: --load-anyway only applies to loading (-l, -p, -f)"
 }
 
 @test "a load needs exactly one KERNEL" {

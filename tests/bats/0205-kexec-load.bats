@@ -109,8 +109,8 @@ load_first() {
 @test "a rejected crash load that cost the loaded crash kernel is followed by restoring it" {
 	load_first
 	truncate -s 300M big.img
-	KEXEC_EXT_FAKE_ERRNO=EADDRNOTAVAIL,0 run -1 kx -p --force vmlinuz --initrd=big.img --append=new --sysroot=sys
-	assert_line --index 0 --partial "kexec: warning: --force: loading although the crash kernel region (256 MiB at 0x2b000000) is too small"
+	KEXEC_EXT_FAKE_ERRNO=EADDRNOTAVAIL,0 run -1 kx -p --load-anyway vmlinuz --initrd=big.img --append=new --sysroot=sys
+	assert_line --index 0 --partial "kexec: warning: --load-anyway: loading although the crash kernel region (256 MiB at 0x2b000000) is too small"
 	assert_line --index 1 --partial "kexec: loading the crash kernel vmlinuz failed: the crash kernel region is too small for this load"
 	assert_line --index 2 --regexp "^kexec: the kernel had dropped the crash kernel loaded before; it is restored \($D/vmlinuz, loaded [0-9-]+ [0-9:]+ UTC\)$"
 	run cat syscalls
@@ -125,7 +125,7 @@ load_first() {
 	kx -p -c vmlinuz --initrd=initrd.img --append="irqpoll nr_cpus=1" --sysroot=sys
 	rm syscalls
 	truncate -s 300M big.img
-	KEXEC_EXT_FAKE_ERRNO=EADDRNOTAVAIL,0 run -1 kx -p -s --force vmlinuz --initrd=big.img --append=new --sysroot=sys
+	KEXEC_EXT_FAKE_ERRNO=EADDRNOTAVAIL,0 run -1 kx -p -s --load-anyway vmlinuz --initrd=big.img --append=new --sysroot=sys
 	assert_line --regexp "^kexec: the kernel had dropped the crash kernel loaded before; it is restored \($D/vmlinuz, loaded [0-9-]+ [0-9:]+ UTC\)$"
 	run -0 awk '{ print $1, $NF }' syscalls
 	assert_output "kexec_file_load EADDRNOTAVAIL
@@ -135,7 +135,7 @@ kexec_load 0"
 	assert_output "syscall kexec_load
 cmdline irqpoll nr_cpus=1"
 	# the repeated command fails as well: nothing is loaded, and the message says what failed
-	KEXEC_EXT_FAKE_ERRNO=EADDRNOTAVAIL,EIO run -1 kx -p -s --force vmlinuz --initrd=big.img --append=new --sysroot=sys
+	KEXEC_EXT_FAKE_ERRNO=EADDRNOTAVAIL,EIO run -1 kx -p -s --load-anyway vmlinuz --initrd=big.img --append=new --sysroot=sys
 	assert_line --partial "NOTHING IS LOADED NOW"
 	assert_line --partial "repeating the recorded command (-p in $D) failed with status 1"
 	assert_equal "$(loaded)" 0
@@ -223,10 +223,11 @@ kexec_load ENOSYS"
 	[ ! -e syscalls ]
 	echo 1 >sys/sys/kernel/kexec_loaded
 	run -0 kx -e --dry-run --sysroot=sys
-	assert_output "would reboot into the loaded kernel: reboot(LINUX_REBOOT_CMD_KEXEC), without shutting down services"
+	assert_output "would sync, take the network interfaces down, reboot into the loaded kernel: reboot(LINUX_REBOOT_CMD_KEXEC), without shutting down services"
 	[ ! -e syscalls ]
 	run -0 kx -e --sysroot=sys
-	assert_equal "$(cat syscalls)" "reboot LINUX_REBOOT_CMD_KEXEC -> 0"
+	# as kexec-tools' -e: file systems synced, interfaces down (the fake touches none), reboot
+	assert_equal "$(cat syscalls)" "$(printf 'sync\nifdown\nreboot LINUX_REBOOT_CMD_KEXEC -> 0')"
 }
 
 @test "an unwritable state dir is a warning: the crash kernel is loaded all the same" {

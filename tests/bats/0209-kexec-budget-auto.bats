@@ -50,7 +50,7 @@ setup() {
 
 @test "four cxgb4 adapters: 128 MiB, each one in the JSON plan" {
 	mkdevs cxgb4=4 virtio e1000e
-	run -0 kx -p --dry-run --json --force vmlinuz --sysroot=sys
+	run -0 kx -p --dry-run --json --load-anyway vmlinuz --sysroot=sys
 	cat >expected <<-EOF
 	   "device_dump_budget": {
 	      "spec": "auto",

@@ -1,14 +1,14 @@
 #!/usr/bin/env bats
 # A crashkernel reservation too small for the load plus its device-dump budgets is refused
 # before any syscall, naming every term, each budgeted device and the crashkernel= that fits;
-# the crash kernel loaded before stays loaded; --force loads with a warning.
+# the crash kernel loaded before stays loaded; --load-anyway loads with a warning.
 
 load helpers
 
 KEXEC=${KEXEC:-${BUILD:-$SRCDIR/build}/tests/tools/kexec-test}
 kx() { umockdev-run --device "$BATS_TEST_TMPDIR/devices" -- "$KEXEC" "$@"; }
 
-REFUSAL="the crash kernel reservation is 256 MiB but this load needs 335.6 MiB (kernel 63.5 + initrd 40 + initrd unpacked 40 + boot data 0.1 + runtime 64 + device dumps 128 [cxgb4 0000:02:00.4 32, cxgb4 0000:03:00.4 32, cxgb4 0000:04:00.4 32, cxgb4 0000:05:00.4 32]); boot with crashkernel=352M, or pass a smaller --device-dump-budget= (none: no budget), or --force to load anyway"
+REFUSAL="the crash kernel reservation is 256 MiB but this load needs 335.6 MiB (kernel 63.5 + initrd 40 + initrd unpacked 40 + boot data 0.1 + runtime 64 + device dumps 128 [cxgb4 0000:02:00.4 32, cxgb4 0000:03:00.4 32, cxgb4 0000:04:00.4 32, cxgb4 0000:05:00.4 32]); boot with crashkernel=352M, or pass a smaller --device-dump-budget= (none: no budget), or --load-anyway to load all the same"
 
 setup() {
 	command -v umockdev-run >/dev/null || skip "umockdev-run is not installed (apt-get install umockdev)"
@@ -53,9 +53,9 @@ setup() {
 	assert_line "      \"message\": \"$REFUSAL\","
 }
 
-@test "--force loads anyway, with a warning, and records the budget on the command line" {
-	run -0 --separate-stderr kx -p --force --sysroot=sys vmlinuz --initrd=initrd.img --append=irqpoll
-	[ "$stderr" = "kexec: warning: --force: loading although $REFUSAL" ]
+@test "--load-anyway loads all the same, with a warning, and records the budget on the command line" {
+	run -0 --separate-stderr kx -p --load-anyway --sysroot=sys vmlinuz --initrd=initrd.img --append=irqpoll
+	[ "$stderr" = "kexec: warning: --load-anyway: loading although $REFUSAL" ]
 	assert_equal "$(cat syscalls)" "kexec_file_load kernel=$D/vmlinuz initrd=$D/initrd.img cmdline_len=29 flags=0x2 cmdline=irqpoll kexec_dd=4:134217728 -> 0"
 }
 
@@ -66,5 +66,5 @@ setup() {
 
 @test "a total SIZE in the message is named as the option gave it" {
 	run -1 kx -p --sysroot=sys vmlinuz --device-dump-budget=1G
-	assert_output "kexec: the crash kernel reservation is 256 MiB but this load needs 1151.6 MiB (kernel 63.5 + boot data 0.1 + runtime 64 + device dumps 1024 [--device-dump-budget=1G]); boot with crashkernel=1152M, or pass a smaller --device-dump-budget= (none: no budget), or --force to load anyway"
+	assert_output "kexec: the crash kernel reservation is 256 MiB but this load needs 1151.6 MiB (kernel 63.5 + boot data 0.1 + runtime 64 + device dumps 1024 [--device-dump-budget=1G]); boot with crashkernel=1152M, or pass a smaller --device-dump-budget= (none: no budget), or --load-anyway to load all the same"
 }

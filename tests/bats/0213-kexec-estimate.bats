@@ -78,11 +78,13 @@ model() { python3 -c 'import json, sys; print(json.load(sys.stdin)["memory_model
 	assert_equal "$(model initrd_estimate)" "cpio + zstd compressed: the compressed part × 4"
 }
 
-@test "--estimate takes no -p, --dry-run or --force; a missing default kernel is named" {
+@test "--estimate takes no -p, --dry-run or --load-anyway; a missing default kernel is named" {
 	run -2 "$KEXEC" --estimate -p --sysroot=sys vmlinuz
 	assert_line --index 0 "kexec: --estimate takes no -l or -p: it estimates a crash load"
 	run -2 "$KEXEC" --estimate --dry-run --sysroot=sys vmlinuz
 	assert_line --index 0 "kexec: --estimate loads nothing: --dry-run does not apply"
+	run -2 "$KEXEC" --estimate --load-anyway --sysroot=sys vmlinuz
+	assert_line --index 0 "kexec: --estimate loads nothing: --load-anyway does not apply"
 	echo 9.9.9-none >sys/proc/sys/kernel/osrelease
 	run -1 "$KEXEC" --estimate --sysroot=sys --device-dump-budget=none
 	assert_output "kexec: cannot open the kernel /boot/vmlinuz-9.9.9-none: No such file or directory"

@@ -262,8 +262,8 @@ JSON
 	assert_output "kexec: kexec_load on arm64 needs a purgatory, which this version does not have; the plan is shown by --dry-run; use -s"
 	[ ! -e syscalls ]
 	[ -z "$(ls -A state 2>/dev/null)" ]
-	# --force does not override it: there is nothing that could enter the kernel
-	run -1 kx -p -c --force --sysroot=sys Image
+	# --load-anyway does not override it: there is nothing that could enter the kernel
+	run -1 kx -p -c --load-anyway --sysroot=sys Image
 	assert_output --partial "needs a purgatory"
 	[ ! -e syscalls ]
 }
@@ -284,9 +284,9 @@ JSON
 	assert_output "kexec: the crash kernel range 0x120000000-0x13fffffff is not all memory in the device tree other.dtb, so the capture kernel could not use it: give the machine's own device tree (--dtb=FILE, default /sys/firmware/fdt)"
 }
 
-@test "--dtb and --dtb-out need -c" {
-	run -2 kx -p -s --dry-run --sysroot=sys Image --dtb=x.dtb
-	assert_line "kexec: --dtb needs -c: with kexec_file_load the kernel edits its own device tree"
+@test "--dtb has no effect without -c (a warning, as kexec-tools ignores it), --dtb-out needs -c" {
+	run -0 --separate-stderr kx -p -s --dry-run --sysroot=sys Image --dtb=x.dtb
+	[ "$stderr" = "kexec: warning: --dtb has no effect with -s: kexec_file_load's kernel edits its own device tree" ]
 	run -2 kx -p --dry-run --sysroot=sys Image --dtb-out=x.dtb
 	assert_line "kexec: --dtb-out needs -c: with kexec_file_load the kernel edits its own device tree"
 }

@@ -60,7 +60,8 @@ struct kx_purg_params {
 	uint64_t boot_params;           /* struct boot_params, goes to RSI */
 	uint16_t serial_port;           /* 16550 I/O base for the failure line; 0: silent */
 	uint16_t nr_regions;            /* <= KX_PURG_MAX_REGIONS */
-	uint32_t reserved;
+	uint32_t serial_divisor;        /* 115200 / baud, programmed before the failure line
+					   (--serial-baud); 0: the UART as the first kernel left it */
 	uint8_t digest[KX_PURG_DIGEST_SIZE];    /* SHA-256 over the regions' digests, in order:
 						   each byte is hashed once, the list is covered */
 	struct kx_purg_region regions[KX_PURG_MAX_REGIONS];
@@ -95,6 +96,7 @@ KX_PURG_ASSERT_OFFSET(struct kx_purg_params, magic, 0);
 KX_PURG_ASSERT_OFFSET(struct kx_purg_params, verify, 4);
 KX_PURG_ASSERT_OFFSET(struct kx_purg_params, serial_port, 24);
 KX_PURG_ASSERT_OFFSET(struct kx_purg_params, nr_regions, 26);
+KX_PURG_ASSERT_OFFSET(struct kx_purg_params, serial_divisor, 28);
 KX_PURG_ASSERT_OFFSET(struct kx_purg_params, digest, 32);
 KX_PURG_ASSERT_OFFSET(struct kx_purg_params, regions, 64);
 _Static_assert(sizeof(struct kx_purg_params) == KX_PURG_PARAMS_SIZE, "kx_purg_params size");

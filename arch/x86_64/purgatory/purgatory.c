@@ -33,6 +33,11 @@ static inline void outb(uint16_t port, uint8_t v)
 	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
 }
 
+#define UART_DLL        0       /* divisor latch, low byte (with DLAB) */
+#define UART_DLM        1       /* divisor latch, high byte (with DLAB) */
+#define UART_LCR        3       /* line control register */
+#define UART_LCR_8N1    0x03
+#define UART_LCR_DLAB   0x80    /* divisor latch access */
 #define UART_LSR        5       /* line status register */
 #define UART_LSR_THRE   0x20    /* transmit holding register empty */
 #define UART_SPINS      100000  /* give up waiting on a UART that never drains */
@@ -53,12 +58,23 @@ static void serial_write(uint16_t base, const char *s)
 	}
 }
 
+/* --serial-baud: 8 data bits, no parity, one stop bit at 115200 / divisor baud. */
+static void serial_setup(uint16_t base, uint32_t divisor)
+{
+	outb((uint16_t)(base + UART_LCR), UART_LCR_DLAB | UART_LCR_8N1);
+	outb((uint16_t)(base + UART_DLL), (uint8_t)(divisor & 0xff));
+	outb((uint16_t)(base + UART_DLM), (uint8_t)(divisor >> 8));
+	outb((uint16_t)(base + UART_LCR), UART_LCR_8N1);
+}
+
 int kx_purgatory_main(void)
 {
 	const struct kx_purg_params *p = &kx_purgatory_params;
 
 	if (kx_purgatory_check(p, message, sizeof(message)) == 0)
 		return 0;
+	if (p->serial_port && p->serial_divisor)
+		serial_setup(p->serial_port, p->serial_divisor);
 	if (p->serial_port) {
 		serial_write(p->serial_port, "\n");
 		serial_write(p->serial_port, message);

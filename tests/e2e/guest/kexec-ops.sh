@@ -1,6 +1,6 @@
 #!/bin/sh
 # First kernel: kexec-ext's loader against the real kernel — -S, --print-ckr-size and -u -p against
-# sysfs, a load refused before the syscall, a load the kernel rejects (past our checks with --force)
+# sysfs, a load refused before the syscall, a load the kernel rejects (past our checks with --load-anyway)
 # followed by the automatic restore — then a panic that must still be captured.
 . /e2e/lib.sh
 kexec=$(param kx_kexec /usr/sbin/kexec)
@@ -32,7 +32,7 @@ dd if=/dev/zero of=/tmp/big.img bs=1M count=220 2>/dev/null
 load_big 2>/tmp/refused.txt
 echo "OPS_REFUSED rc=$? sysfs=$(loaded)"
 sed 's/^/OPS_REFUSED_MSG /' /tmp/refused.txt
-load_big --force 2>/tmp/forced.txt
+load_big --load-anyway 2>/tmp/forced.txt
 echo "OPS_FORCED rc=$? sysfs=$(loaded)"
 sed 's/^/OPS_FORCED_MSG /' /tmp/forced.txt
 rm -f /tmp/big.img
