@@ -110,6 +110,8 @@ struct kx_kload {
 	size_t memmap_entries;
 	uint64_t acpi_rsdp;             /* handed over without EFI, 0 if none */
 	size_t digest_regions;          /* segments purgatory checks (0 with -i) */
+	uint16_t serial_port;           /* x86_64: where purgatory reports a mismatch */
+	unsigned serial_baud;           /* the rate it programs first, 0: none */
 	const char *reserved_what;      /* what reserved_* keeps free ("image_size"); NULL:
 					   the x86 kernel's init_size */
 	const void *dtb;                /* the edited device tree the new kernel gets (a segment's

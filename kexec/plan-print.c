@@ -95,6 +95,12 @@ static void print_kload(FILE *fp, const struct kexec_plan *p)
 			"rewrites it)" : "");
 	else
 		fprintf(fp, "purgatory     checks nothing (-i)\n");
+	if (!p->kl.plan_only && p->kl.serial_port && p->kl.serial_baud)
+		fprintf(fp, "              a mismatch is reported on the serial port %#x, set to "
+			"%u baud first\n", p->kl.serial_port, p->kl.serial_baud);
+	else if (!p->kl.plan_only && p->kl.serial_port)
+		fprintf(fp, "              a mismatch is reported on the serial port %#x\n",
+			p->kl.serial_port);
 	fprintf(fp, "memory map    %zu entries for the new kernel%s\n", p->kl.memmap_entries,
 		p->crash ? " (the capture memory)" : "");
 	for (size_t i = 0; i < p->kl.memmap_entries; i++) {
@@ -296,6 +302,11 @@ void plan_print_json(const struct kexec_ctx *c, const struct kexec_plan *p, stru
 		else
 			kx_json_null(j, "acpi_rsdp");
 		kx_json_u64(j, "digest_segments", p->kl.digest_regions);
+		/* x86_64's purgatory: where it reports a mismatch */
+		if (p->kl.serial_port) {
+			kx_json_u64(j, "purgatory_serial_port", p->kl.serial_port);
+			kx_json_u64(j, "purgatory_serial_baud", p->kl.serial_baud);
+		}
 		if (p->kl.reserved_what)
 			kx_json_string(j, "kernel_reserved_for", p->kl.reserved_what);
 		if (p->kl.dtb) {

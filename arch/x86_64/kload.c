@@ -479,6 +479,8 @@ static int build(const struct kx_kload_in *in, const struct machine *m, struct k
 	if (r < 0)
 		return r;
 	pur->buf = pcopy;
+	k->serial_port = port;
+	k->serial_baud = in->serial_baud;
 	k->entry = pur->mem + entry_off;
 	k->digest_regions = nr;
 	return 0;

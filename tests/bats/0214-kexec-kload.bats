@@ -85,6 +85,8 @@ plan_json() {
     "memmap_entries": 8,
     "acpi_rsdp": null,
     "digest_segments": 3,
+    "purgatory_serial_port": 1016,
+    "purgatory_serial_baud": 0,
     "fits": true,
     "used": 109568000,
     "region": 268435456
@@ -229,6 +231,7 @@ segments      placed by kexec (kexec_load); all fit
   kernel decompresses in 0x2b000000-0x2ef97fff (63.5 MiB, init_size): kept free, not copied
 entry         0x3871c020 (purgatory)
 purgatory     checks the SHA-256 of 3 segments (not the elfcorehdr: the kernel rewrites it)
+              a mismatch is reported on the serial port 0x3f8
 memory map    8 entries for the new kernel (the capture memory)
   0x0000000000000000  0x0000000000000fff  Reserved
   0x0000000000001000  0x000000000009fbff  System RAM
@@ -411,6 +414,8 @@ kexec_load 0"
     "memmap_entries": 6,
     "acpi_rsdp": null,
     "digest_segments": 3,
+    "purgatory_serial_port": 1016,
+    "purgatory_serial_baud": 0,
     "fits": true,
     "used": 109568000,
     "region": 268435456
