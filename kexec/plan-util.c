@@ -180,3 +180,14 @@ int plan_hotplug_mode(const struct kexec_ctx *c, enum plan_syscall syscall,
 	*ret = c->o->hotplug != 0 && supported ? KX_HOTPLUG_KERNEL : KX_HOTPLUG_NONE;
 	return 0;
 }
+
+void plan_optional_flag(struct kexec_plan *p, unsigned long flag)
+{
+	if (p->nsteps == 0 || p->nsteps >= PLAN_MAX_STEPS)
+		return;
+	memmove(&p->steps[1], &p->steps[0], p->nsteps * sizeof(p->steps[0]));
+	p->nsteps++;
+	p->steps[0].flags |= flag;
+	p->steps[1].after |= PLAN_AFTER_EINVAL;
+	p->flags = p->steps[0].flags;
+}

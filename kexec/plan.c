@@ -181,17 +181,6 @@ static void final_checks(const struct kexec_ctx *c, struct kexec_plan *p)
 			  "purgatory always checks)");
 }
 
-void plan_optional_flag(struct kexec_plan *p, unsigned long flag)
-{
-	if (p->nsteps == 0 || p->nsteps >= PLAN_MAX_STEPS)
-		return;
-	memmove(&p->steps[1], &p->steps[0], p->nsteps * sizeof(p->steps[0]));
-	p->nsteps++;
-	p->steps[0].flags |= flag;
-	p->steps[1].after |= PLAN_AFTER_EINVAL;
-	p->flags = p->steps[0].flags;
-}
-
 /* kexec_file_load: flags, hotplug mode, the steps (without KEXEC_FILE_DEBUG after EINVAL). */
 static int plan_file_load(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *err)
 {

@@ -2,7 +2,8 @@
 # kexec -c: a segment corrupted after the digest was computed (the test build
 # tests/tools/kexec-corrupt flips one byte of the initrd on its way to kexec_load) is caught by our
 # purgatory on the panic: it prints the mismatch on the serial console and halts instead of
-# starting the capture kernel.
+# starting the capture kernel.  The load names the port and has purgatory program it first
+# (--serial=ttyS0 --serial-baud=115200, kexec-tools' options), so the line shows that path works.
 
 load helpers
 
@@ -12,7 +13,7 @@ setup_file() {
 	local sock="$LAB_OUT/$SCENARIO.qmp.sock"
 	rm -f "$sock"
 	LAB_QMP=$sock KX_LAB_TIMEOUT=400 lab_boot "$SCENARIO" "$KVER_61" "/boot/vmlinuz-$KVER_61" \
-		"crashkernel=256M kx_test=first kx_mode=c kx_corrupt=initrd" &
+		"crashkernel=256M kx_test=first kx_mode=c kx_corrupt=initrd kx_kexec_extra=--serial=ttyS0,--serial-baud=115200" &
 	local pid=$!
 	# purgatory halts: once it has spoken (or nothing came), stop QEMU
 	lab_wait_log "$SCENARIO" 'kexec-ext purgatory:' 300 || true

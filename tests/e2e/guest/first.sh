@@ -15,7 +15,10 @@ ram_ranges
 [ "$(param kx_snapshot 0)" = 1 ] && /e2e/snapshot.sh
 cmdline="console=ttyS0 irqpoll nr_cpus=1 reset_devices acpi_no_memhotplug panic=-1 kx_test=capture $(param kx_capture_extra '' | tr , ' ')"
 t0=$(up)
-"$kexec" -p -"$mode" /boot/vmlinuz --initrd=/boot/capture.cpio.gz --append="$cmdline"
+# kx_kexec_extra=OPT,OPT: more kexec options for this load
+# shellcheck disable=SC2046 # one word per option
+"$kexec" -p -"$mode" $(param kx_kexec_extra '' | tr , ' ') /boot/vmlinuz \
+	--initrd=/boot/capture.cpio.gz --append="$cmdline"
 echo "KEXEC_LOAD_RC=$? took=$t0..$(up)"
 echo "CRASH_LOADED=$(cat /sys/kernel/kexec_crash_loaded)"
 for f in /sys/devices/system/memory/crash_hotplug /sys/devices/system/cpu/crash_hotplug; do
