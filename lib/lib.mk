@@ -10,3 +10,21 @@ LIB_SRCS = lib/err.c lib/cli.c lib/child.c lib/fileio.c lib/units.c lib/sysroot.
 
 # libudev enumerates devices for the device-dump budgets
 lib/udevdev.o: CPPFLAGS += $(LIBUDEV_CFLAGS)
+
+# kernel image unpacking (lib/unpack.c): its codecs come from configure (KDUMP_LIBS); the unit
+# test makes its inputs with the same libraries' encoders
+UNIT_TESTS += tests/unit/test-unpack
+FUZZERS    += tests/fuzz/fuzz-unpack
+# the bzImage of mk-bzimage.sh (a PE, not a UKI: test-unpack lays a PE header over it)
+tests/fixtures/bzimage-unpack: $(srcdir)/tests/fixtures/mk-bzimage.sh
+	@$(MKDIR_P) $(@D)
+	bash $< $@
+tests/unit/test-unpack.o: CPPFLAGS += -DKX_BZIMAGE='"$(CURDIR)/tests/fixtures/bzimage-unpack"'
+tests/unit/test-unpack.o: Makefile
+tests/unit/test-unpack: tests/fixtures/bzimage-unpack
+clean: clean-unpack
+clean-unpack:
+	rm -f tests/fixtures/bzimage-unpack
+.PHONY: clean-unpack
+# its seeds are the inputs the unit test builds (tests/fuzz/run-fuzz.sh)
+fuzz: tests/unit/test-unpack

@@ -285,10 +285,13 @@ struct out {
 
 static int too_big(struct unpacker *u, uint64_t at)
 {
+	unsigned long long l = u->limit;
+	bool mib = !(l & ((1u << 20) - 1));
+
 	return fail(u, -ENOEXEC, at,
-		    "inflates past the %llu MiB limit at input offset %llu: not a kernel (a kernel "
-		    "Image is tens of MiB), or raise the limit",
-		    (unsigned long long)(u->limit >> 20), (unsigned long long)at);
+		    "inflates past the %llu %s limit at input offset %llu: not a kernel (a kernel "
+		    "Image is tens of MiB), or raise the limit", mib ? l >> 20 : l,
+		    mib ? "MiB" : "byte", (unsigned long long)at);
 }
 
 /*
@@ -396,9 +399,11 @@ static int do_lzma(struct unpacker *u, const unsigned char *in, size_t in_len, s
 {
 	lzma_stream s = LZMA_STREAM_INIT;
 	const char *codec = xz ? "xz" : "lzma";
-	/* the dictionary needs never be larger than the output: without this, a header could
-	 * ask for 1.5 GiB whatever the limit */
-	uint64_t memlimit = u->limit + (8u << 20);
+	/* a dictionary larger than the output is never used: without a memory limit, a header
+	 * could ask for 1.5 GiB whatever the output limit.  But never less than the 64 MiB
+	 * dictionary of lzma -9, the kernel's cmd_lzma (xz_wrap.sh's is 32 MiB), which it
+	 * writes whatever the size of the kernel; 16 MiB more for the rest of the decoder. */
+	uint64_t memlimit = (u->limit > (64u << 20) ? u->limit : (64u << 20)) + (16u << 20);
 	lzma_ret z;
 	int r;
 
@@ -424,10 +429,10 @@ static int do_lzma(struct unpacker *u, const unsigned char *in, size_t in_len, s
 			r = fail(u, -ENOMEM, u->off0 + s.total_in, "no memory for liblzma");
 		else if (z == LZMA_MEMLIMIT_ERROR)
 			r = fail(u, -ENOEXEC, u->off0 + s.total_in,
-				 "the %s data asks for a %llu MiB dictionary, more than the %llu "
-				 "MiB limit of the output", codec,
-				 (unsigned long long)(lzma_memusage(&s) >> 20),
-				 (unsigned long long)(u->limit >> 20));
+				 "the %s data needs %llu MiB of memory to decode (its dictionary), "
+				 "more than an output within the limit ever needs: not a kernel, "
+				 "or raise the limit", codec,
+				 (unsigned long long)(lzma_memusage(&s) >> 20));
 		else if (z == LZMA_BUF_ERROR)
 			r = truncated(u, codec, in_len);
 		else
@@ -501,9 +506,11 @@ static int do_zstd(struct unpacker *u, const unsigned char *in, size_t in_len, s
 
 	if (!d)
 		return fail(u, -ENOMEM, u->off0, "no memory for libzstd");
-	/* as for xz: a window larger than the output limit is refused, not allocated */
+	/* as for xz: a window larger than the output limit is refused, not allocated (a frame
+	 * declares its window; one no larger than its content is exactly the limit's size) */
 	while (wlog < 31 && (1ull << wlog) < u->limit)
 		wlog++;
+	wlog += wlog < 31;
 	ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, (int)wlog);
 	for (;;) {
 		ZSTD_outBuffer ob;
@@ -518,6 +525,12 @@ static int do_zstd(struct unpacker *u, const unsigned char *in, size_t in_len, s
 		if (ZSTD_isError(z)) {
 			if (ZSTD_getErrorCode(z) == ZSTD_error_memory_allocation)
 				r = fail(u, -ENOMEM, u->off0 + ib.pos, "no memory for libzstd");
+			else if (ZSTD_getErrorCode(z) == ZSTD_error_frameParameter_windowTooLarge)
+				r = fail(u, -ENOEXEC, u->off0 + ib.pos,
+					 "the zstd frame at input offset %llu asks for a window of "
+					 "more than 2^%u bytes, more than an output within the limit "
+					 "ever needs: not a kernel, or raise the limit",
+					 (unsigned long long)(u->off0 + ib.pos), wlog);
 			else
 				r = corrupt(u, "zstd", ib.pos, ZSTD_getErrorName(z));
 			break;

@@ -28,7 +28,8 @@ debs=$build/debs
 # the libraries configure checks, their runtime parts (the linker resolves DT_NEEDED through
 # them) and what those need in turn
 libs=(libelf-dev libelf1 zlib1g-dev zlib1g libudev-dev libudev1 libsmartcols-dev libsmartcols1
-      libfdt-dev libfdt1 liblzo2-dev liblzo2-2 libzstd-dev libzstd1 libsnappy-dev libcap2)
+      libfdt-dev libfdt1 liblzo2-dev liblzo2-2 libzstd-dev libzstd1 libsnappy-dev libcap2
+      liblzma-dev liblzma5 libbz2-dev libbz2-1.0)
 
 t0=$(date +%s)
 step() { echo "cross-build $host: $1 ($(( $(date +%s) - t0 )) s)"; }

@@ -8,9 +8,10 @@ pkgs=(
 	# build
 	gcc make autoconf pkg-config libc6-dev
 	libelf-dev libudev-dev libfdt-dev libsmartcols-dev zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev udev
+	liblzma-dev libbz2-dev
 	# tests
 	libcmocka-dev bats bats-assert bats-support jq binutils elfutils time clang umockdev libumockdev-dev
-	libclang-rt-14-dev groff-base man-db git util-linux device-tree-compiler zstd
+	libclang-rt-14-dev groff-base man-db git util-linux device-tree-compiler zstd xz-utils bzip2
 	# cross builds (tests/cross-build.sh): the compilers and their C libraries (a Recommends of the
 	# compilers, so --no-install-recommends leaves them out); the other libraries are unpacked there
 	gcc-aarch64-linux-gnu gcc-powerpc64le-linux-gnu gcc-s390x-linux-gnu file

@@ -149,6 +149,22 @@ dd_seeds() {
 	END
 }
 
+# fuzz-unpack: every input tests/unit/test-unpack builds (UKIs, zboot images, each codec,
+# truncated and hostile ones) and the real tools' output for a small Image-like file
+unpack_seeds() {
+	local d=$1 img
+	mkdir -p "$d"
+	KX_UNPACK_SEEDS=$d "$BUILD/tests/unit/test-unpack" >/dev/null
+	img=$(mktemp)
+	{ printf '\x10\x00\x00\x14'; head -c 52 /dev/zero; printf 'ARM\x64'; seq 1 3000; } >"$img"
+	gzip -n -9 -c "$img" >"$d/tool.gz"
+	xz -c "$img" >"$d/tool.xz"
+	xz --format=lzma -c "$img" >"$d/tool.lzma"
+	bzip2 -c "$img" >"$d/tool.bz2"
+	zstd -q -19 -c "$img" >"$d/tool.zst"
+	rm -f "$img"
+}
+
 failed=0
 for f in "$@"; do
 	name=$(basename "$f")
@@ -159,6 +175,7 @@ for f in "$@"; do
 	fuzz-iomem) iomem_seeds "$corpus" ;;
 	fuzz-kdump) kdump_seeds "$corpus" ;;
 	fuzz-dd) dd_seeds "$corpus" ;;
+	fuzz-unpack) unpack_seeds "$corpus" ;;
 	fuzz-fdt) mkdir -p "$corpus" && cp "$BUILD"/tests/fixtures/dts/*.dtb "$SRCDIR"/tests/fuzz/regress/fdt-* "$corpus"/ ;;
 	*) seeds "$corpus" ;;
 	esac
@@ -178,6 +195,9 @@ for f in "$@"; do
 	mkdir -p "$artifacts"
 	extra=()
 	[ "$name" = fuzz-dd ] && extra=(-close_fd_mask=3)
+	# fuzz-unpack: liblzma takes the 64 MiB dictionary of lzma -9 (the kernel's cmd_lzma) in
+	# one allocation, which lib/unpack.c allows whatever the output limit
+	[ "$name" = fuzz-unpack ] && extra=(-malloc_limit_mb=100)
 	rc=0
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=32" \
 	"$f" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=320 -malloc_limit_mb=64 \
