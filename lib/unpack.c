@@ -786,7 +786,7 @@ static int peel(struct unpacker *u, const unsigned char *buf, size_t len)
 		*l = (struct kx_unpack_layer){ .kind = kind, .name = kx_pack_name(kind),
 					       .in_size = cur_len };
 		if (kind == KX_PACK_UKI) {
-			uint64_t off;
+			uint64_t off = 0;
 
 			if (u->uki_seen) {
 				r = fail(u, -ENOEXEC, 0, "a UKI inside a UKI");

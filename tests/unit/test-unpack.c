@@ -817,6 +817,36 @@ static void legacy_lzma_detection_is_conservative(void **state)
 	assert_int_equal(kx_pack_detect(h, 13), KX_PACK_NONE);
 }
 
+/* a build without a codec names the library it lacks (only such a build has something to
+ * check: configure without liblzma-dev, libbz2-dev or libzstd-dev) */
+static void a_codec_this_build_lacks_is_named_with_its_library(void **state)
+{
+	static const struct { enum kx_pack kind; const char *magic, *lib; } t[] = {
+		{ KX_PACK_GZIP, "\x1f\x8b\x08\0\0\0\0\0\0\x03", "without zlib (zlib1g-dev)" },
+		{ KX_PACK_XZ, "\xfd" "7zXZ\0\0\x04", "without liblzma (liblzma-dev)" },
+		{ KX_PACK_BZIP2, "BZh91AY&SY", "without libbz2 (libbz2-dev)" },
+		{ KX_PACK_ZSTD, "\x28\xb5\x2f\xfd\0\0\0\0\0\0", "without libzstd (libzstd-dev)" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct buf in = { (unsigned char *)t[i].magic, 10 };
+
+		assert_int_equal(kx_pack_detect(in.p, in.len), t[i].kind);
+		if (kx_pack_supported(t[i].kind))
+			continue;
+		print_message("this build lacks %s\n", kx_pack_name(t[i].kind));
+		expect_fail(in, 0, -ENOTSUP, t[i].lib);
+	}
+	assert_true(kx_pack_supported(KX_PACK_NONE) && kx_pack_supported(KX_PACK_UKI) &&
+		    kx_pack_supported(KX_PACK_ZBOOT));
+#ifdef HAVE_LZMA
+	assert_true(kx_pack_supported(KX_PACK_XZ) && kx_pack_supported(KX_PACK_LZMA));
+#else
+	assert_false(kx_pack_supported(KX_PACK_XZ) || kx_pack_supported(KX_PACK_LZMA));
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -832,6 +862,7 @@ int main(void)
 		cmocka_unit_test(an_output_past_the_limit_is_refused_with_the_limit_and_offset),
 		cmocka_unit_test(more_than_four_layers_are_refused),
 		cmocka_unit_test(legacy_lzma_detection_is_conservative),
+		cmocka_unit_test(a_codec_this_build_lacks_is_named_with_its_library),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
