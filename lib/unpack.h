@@ -40,7 +40,8 @@ struct kx_unpack_layer {
 	uint64_t offset;        /* where its packed bytes start in its input (the outer layer's
 				   output, or the file for the first layer): 0 for a compressed
 				   file, the payload offset of a zboot, the .linux section of a UKI */
-	uint64_t in_size;       /* packed bytes it read */
+	uint64_t in_size;       /* packed bytes it was given (a compressed file's trailing
+				   padding included; a zboot's payload size; .linux's size) */
 	uint64_t out_size;      /* bytes it gave the next layer */
 };
 
