@@ -5,7 +5,7 @@
 
 KEXEC_OBJS = kexec/main.o kexec/plan.o kexec/plan-util.o kexec/plan-crash.o kexec/plan-kload.o \
              kexec/plan-print.o kexec/load.o kexec/status.o kexec/syscall.o kexec/explain.o \
-             kexec/budget.o kexec/estimate.o kexec/fadump.o
+             kexec/budget.o kexec/estimate.o kexec/fadump.o kexec/plan-unpack.o
 PROGRAM_OBJS  += $(KEXEC_OBJS)
 SBIN_PROGRAMS += kexec/kexec
 MAN8          += man/kexec.8

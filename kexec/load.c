@@ -5,6 +5,7 @@
  * before building the new one): then the previous load is restored at once from the state dir.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,6 +203,18 @@ static int restore_by_command(const struct kx_crash_record *prev, char *why, siz
 	return -EIO;
 }
 
+/* The kernel file needs unpacking before the kernel can read it (plan-unpack.c). */
+static bool kernel_is_packed(const char *path)
+{
+	unsigned char head[4096];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? pread(fd, head, sizeof(head), 0) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && kx_pack_detect(head, (size_t)n) != KX_PACK_NONE;
+}
+
 /* Load the recorded previous crash kernel again. */
 static int restore_previous(const struct kexec_ctx *c, const struct kx_crash_record *prev,
 			    char *why, size_t size)
@@ -210,7 +223,8 @@ static int restore_previous(const struct kexec_ctx *c, const struct kx_crash_rec
 	struct kx_err e;
 	int r;
 
-	if (!strcmp(prev->syscall, "kexec_load"))
+	/* a kexec_load, or a kernel file that must be unpacked first: run the command again */
+	if (!strcmp(prev->syscall, "kexec_load") || kernel_is_packed(prev->kernel))
 		return restore_by_command(prev, why, size);
 	if (strcmp(prev->syscall, "kexec_file_load")) {
 		snprintf(why, size, "it was loaded with %s, which this version cannot repeat",
@@ -256,12 +270,13 @@ static void record_load(const struct kexec_ctx *c, const struct kexec_plan *p,
 
 	snprintf(rec.syscall, sizeof(rec.syscall), "%s", plan_syscall_name(p->syscall));
 	rec.kernel = absolute(p->kernel.path);
-	rec.initrd = p->has_initrd ? absolute(p->initrd.path) : NULL;
+	/* a UKI's own .initrd is part of the kernel file: the record names the file once */
+	rec.initrd = p->has_initrd && !p->unpack.initrd_from_image ? absolute(p->initrd.path) : NULL;
 	if (!getcwd(cwd, sizeof(cwd)))
 		snprintf(cwd, sizeof(cwd), "/");
 	rec.cwd = cwd;
 	kx_err_clear(&e);
-	if (!rec.kernel || (p->has_initrd && !rec.initrd) ||
+	if (!rec.kernel || (p->has_initrd && !p->unpack.initrd_from_image && !rec.initrd) ||
 	    kx_state_write(c->state_dir, &rec, &e) < 0)
 		kx_warn("the crash kernel is loaded, but recording the load in %s failed (%s): "
 			   "kexec-hotplug cannot re-register it and a failed later load cannot "

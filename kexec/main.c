@@ -178,6 +178,24 @@ static const char *const no_effect_opts[] = {
 	"reuse-video-type", "console-serial",
 };
 
+/* kexec-tools' -t names of loaders this kexec does not have, per arch, with the reason. */
+static const char not_linux[] = "is not a loader of Linux kernel images in this kexec; use "
+				"kexec-tools' kexec for that";
+static const struct other_type {
+	const char *arch, *type, *why;
+} other_types[] = {
+	{ "x86_64", "elf-x86_64", "is kexec-tools' ELF vmlinux loader; this kexec loads the "
+	  "bzImage (/boot/vmlinuz-RELEASE): pass that with -t bzImage64 or no -t" },
+	{ "x86_64", "bzImage", "is kexec-tools' 32-bit entry loader; this kexec starts a bzImage "
+	  "at its 64-bit entry: -t bzImage64" },
+	{ "x86_64", "elf-x86", not_linux }, { "x86_64", "multiboot-x86", not_linux },
+	{ "x86_64", "multiboot2-x86", not_linux }, { "x86_64", "beoboot-x86", not_linux },
+	{ "x86_64", "nbi-x86", not_linux },
+	{ "arm64", "vmlinux", "is kexec-tools' ELF vmlinux loader; this kexec loads the Image "
+	  "(/boot/vmlinuz-RELEASE, compressed or not): -t Image or no -t" },
+	{ "arm64", "uImage", "is a U-Boot wrapped image; pass the Image inside it" },
+};
+
 /* What the options said, before it is turned into one action: every flag is only ever set. */
 struct seen {
 	bool l, p, u, e, S, f, x, y, ckr, est;
@@ -786,13 +804,22 @@ int main(int argc, char **argv)
 			return KX_EXIT_USAGE;
 		}
 		if (o.type) {
-			bool known = false;
+			bool known = plan_container_type(o.type);
 
 			for (const char *const *t = c.arch->image_types; *t; t++)
 				known = known || !strcmp(*t, o.type);
+			for (size_t i = 0; !known && i < sizeof(other_types) / sizeof(other_types[0]);
+			     i++) {
+				const struct other_type *t = &other_types[i];
+
+				if (!strcmp(t->arch, c.arch->name) && !strcmp(t->type, o.type)) {
+					kx_usage_error("-t %s %s", o.type, t->why);
+					return KX_EXIT_USAGE;
+				}
+			}
 			if (!known) {
-				kx_usage_error("unknown image type '%s' (%s: %s)", o.type, c.arch->name,
-					    c.arch->image_types[0]);
+				kx_usage_error("unknown image type '%s' (%s: %s; any arch: uki, "
+					       "vmlinuz)", o.type, c.arch->name, c.arch->image_types[0]);
 				return KX_EXIT_USAGE;
 			}
 		}

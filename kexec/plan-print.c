@@ -56,6 +56,22 @@ static const char *sz(uint64_t v, char *buf, size_t size)
 	return kx_format_size(v, buf, size);
 }
 
+/* The layers the kernel file was unpacked from, outermost first: "gzip 12.3 MiB -> 38 MiB". */
+static void print_unpack(FILE *fp, const struct kexec_plan *p)
+{
+	char in[32], out[32];
+
+	fprintf(fp, "unpacked      a memfd, not the file (%s), is passed to the kernel:\n",
+		sz(p->unpack.packed_size, in, sizeof(in)));
+	for (size_t i = 0; i < p->unpack.nlayers; i++) {
+		const struct kx_unpack_layer *l = &p->unpack.layer[i];
+
+		fprintf(fp, "  %-12s at %#llx, %s -> %s\n", l->name, (unsigned long long)l->offset,
+			sz(l->in_size, in, sizeof(in)), sz(l->out_size, out, sizeof(out)));
+	}
+	fprintf(fp, "  %-12s %s\n", p->image.type, sz(p->kernel.size, out, sizeof(out)));
+}
+
 static void print_ranges(FILE *fp, const struct kx_ranges *l)
 {
 	char b[32];
@@ -210,10 +226,19 @@ void plan_print_text(const struct kexec_ctx *c, const struct kexec_plan *p, FILE
 		p->image.protocol[0] ? ", " : "", sz(p->kernel.size, b, sizeof(b)));
 	if (p->image.version[0])
 		fprintf(fp, "              %s\n", p->image.version);
-	if (p->has_initrd)
-		fprintf(fp, "initrd        %s: %s\n", p->initrd.path, sz(p->initrd.size, b, sizeof(b)));
+	if (p->unpack.nlayers)
+		print_unpack(fp, p);
+	if (p->has_initrd && p->unpack.initrd_from_image)
+		fprintf(fp, "initrd        the image's .initrd: %s\n", sz(p->initrd.size, b, sizeof(b)));
+	else if (p->has_initrd)
+		fprintf(fp, "initrd        %s: %s%s\n", p->initrd.path, sz(p->initrd.size, b, sizeof(b)),
+			p->unpack.image_initrd ? " (--initrd: not the image's .initrd)" : "");
 	else
 		fprintf(fp, "initrd        none\n");
+	if (p->unpack.cmdline)
+		fprintf(fp, "              the command line below is the image's .cmdline (no --append)\n");
+	else if (p->unpack.image_cmdline)
+		fprintf(fp, "              the command line below is --append's, not the image's .cmdline\n");
 	fprintf(fp, "command line  %s\n", !n ? "(empty)" : esc ? kx_escape(cmdline, n, esc, esize)
 								: cmdline);
 	fprintf(fp, "              %llu of at most %llu bytes (with the NUL%s)\n",
@@ -260,11 +285,30 @@ void plan_print_json(const struct kexec_ctx *c, const struct kexec_plan *p, stru
 	kx_json_u64(j, "load_memsz", p->image.load_memsz);
 	kx_json_u64(j, "alignment", p->image.load_align);
 	kx_json_u64(j, "cmdline_max", p->image.cmdline_max);
+	/* the layers unpacked into the memfd the kernel gets (none: the file goes as it is) */
+	if (p->unpack.nlayers)
+		kx_json_array_begin(j, "unpacked");
+	for (size_t i = 0; i < p->unpack.nlayers; i++) {
+		const struct kx_unpack_layer *l = &p->unpack.layer[i];
+
+		kx_json_object_begin(j, NULL);
+		kx_json_string(j, "container", l->name);
+		kx_json_u64(j, "offset", l->offset);
+		kx_json_u64(j, "in_size", l->in_size);
+		kx_json_u64(j, "out_size", l->out_size);
+		kx_json_object_end(j);
+	}
+	if (p->unpack.nlayers) {
+		kx_json_array_end(j);
+		kx_json_u64(j, "file_size", p->unpack.packed_size);
+	}
 	kx_json_object_end(j);
 	if (p->has_initrd) {
 		kx_json_object_begin(j, "initrd");
 		kx_json_string(j, "path", p->initrd.path);
 		kx_json_u64(j, "size", p->initrd.size);
+		if (p->unpack.initrd_from_image)
+			kx_json_string(j, "from", "image");
 		kx_json_object_end(j);
 	} else {
 		kx_json_null(j, "initrd");

@@ -38,7 +38,9 @@ static int probe_kernel(const struct kexec_ctx *c, struct kexec_plan *p, struct 
 	}
 	kf = (struct kx_file){ .path = p->kernel.path, .fd = p->kernel.fd, .size = p->kernel.size,
 				    .head = head, .head_len = (size_t)n };
-	r = c->arch->probe_image(&kf, c->o->type, &p->image, err);
+	/* -t uki / vmlinuz named the container: the kernel inside is whatever the arch loads */
+	r = c->arch->probe_image(&kf, plan_container_type(c->o->type) ? NULL : c->o->type,
+				 &p->image, err);
 	free(head);
 	if (r < 0) {
 		char msg[sizeof(err->msg)];
@@ -79,6 +81,9 @@ static int build_cmdline(const struct kexec_ctx *c, struct kexec_plan *p, struct
 	}
 	for (unsigned i = 0; i < c->o->nappends; i++)
 		parts[n++] = c->o->appends[i];
+	/* a UKI's .cmdline when the command line gives none */
+	if (p->unpack.cmdline)
+		parts[n++] = p->unpack.cmdline;
 	r = kx_cmdline_join(parts, n, &p->cmdline, err);
 	free(reused);
 	if (r < 0)
@@ -262,9 +267,10 @@ int plan_build(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 	kx_err_clear(&p->refusal);
 
 	r = plan_open_file(o->kernel, "kernel", &p->kernel, err);
-	if (r < 0)
-		return r;
-	r = probe_kernel(c, p, err);
+	if (r == 0)
+		r = plan_unpack_kernel(c, p, err);
+	if (r == 0)
+		r = probe_kernel(c, p, err);
 	if (r < 0)
 		return r;
 	if (o->initrd) {
@@ -323,6 +329,7 @@ void plan_free(struct kexec_plan *p)
 	if (!p->shared) {
 		plan_close_file(&p->kernel);
 		plan_close_file(&p->initrd);
+		plan_unpack_free(p);
 		free(p->cmdline);
 		if (p->has_mem)
 			kx_crashmem_free(&p->mem);

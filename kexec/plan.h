@@ -17,6 +17,7 @@
 #include "kexec.h"
 #include "segments.h"
 #include "state.h"
+#include "unpack.h"
 
 #define PLAN_MAX_WARNINGS 16
 #define PLAN_MAX_STEPS 4
@@ -68,6 +69,16 @@ struct kexec_plan {
 	struct plan_file kernel, initrd;
 	bool has_initrd;
 	struct kx_image_info image;
+	/* a kernel file that had to be unpacked (plan-unpack.c): kernel.fd is then a sealed memfd
+	   of the unpacked kernel, kernel.size its size */
+	struct {
+		struct kx_unpack_layer layer[KX_UNPACK_MAX_LAYERS];  /* outermost first */
+		size_t nlayers;
+		uint64_t packed_size;           /* the file's own size */
+		bool image_initrd, image_cmdline;       /* the image (a UKI) carries them */
+		bool initrd_from_image;         /* initrd.fd is the UKI's .initrd */
+		char *cmdline;                  /* the UKI's .cmdline, used: no --append */
+	} unpack;
 
 	char *cmdline;
 	uint64_t cmdline_len;           /* with its NUL, as passed to the kernel */
@@ -137,6 +148,11 @@ static inline bool plan_hotplug(const struct kexec_plan *p)
 /* plan-util.c: a plan's input files, warnings and refusal. */
 /* Open a kernel or initrd: a readable regular file.  -errno with err naming the file. */
 int plan_open_file(const char *path, const char *what, struct plan_file *ret, struct kx_err *err);
+/* plan-unpack.c: unpack the opened kernel when it needs it (see there).  -t's names for a
+ * container rather than a kernel: "uki" and "vmlinuz" (kexec-tools' compressed-kernel type). */
+bool plan_container_type(const char *type);
+int plan_unpack_kernel(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *err);
+void plan_unpack_free(struct kexec_plan *p);
 void plan_close_file(struct plan_file *f);
 int plan_map_file(const struct plan_file *f, const char *what, void **ret, struct kx_err *err);
 /* A warning shown with the plan (at most PLAN_MAX_WARNINGS). */

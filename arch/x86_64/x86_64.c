@@ -51,6 +51,11 @@ static int probe(const struct kx_file *kernel, const char *type, struct kx_image
 	if (type && strcmp(type, image_types[0]))
 		return kx_err_set(err, -EINVAL, "image type '%s' is not supported on x86_64 "
 				  "(supported: bzImage64)", type);
+	/* kexec-tools' elf-x86_64 loader takes an ELF vmlinux; this kexec takes its bzImage */
+	if (kernel->head_len >= SELFMAG && !memcmp(kernel->head, ELFMAG, SELFMAG))
+		return kx_err_set(err, -ENOEXEC, "an ELF vmlinux, which this kexec does not load "
+				  "(kexec-tools' elf-x86_64 type): pass the bzImage built with it "
+				  "(/boot/vmlinuz-RELEASE, arch/x86/boot/bzImage)");
 	r = kx_bzimage_parse(kernel->head, kernel->head_len, kernel->size, &b, err);
 	if (r < 0)
 		return r;
