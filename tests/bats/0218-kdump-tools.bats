@@ -162,12 +162,22 @@ cmdline $CAPTURE_CMDLINE"
 	assert_equal "$(argv | wc -l)" 2
 }
 
-@test "kdump-config test prints the kexec command it would run and runs none" {
+@test "kdump-config test prints the kexec command it would run, runs none, and ours plans it" {
 	run -0 kdump_config test
 	assert_line "kexec command to be used:"
 	assert_line "  /sbin/kexec -p --command-line=\"$CAPTURE_CMDLINE\" --initrd=/var/lib/kdump/initrd.img /var/lib/kdump/vmlinuz"
 	assert_line "crashkernel addr		0x2b000000"
 	[ ! -e argv ] && [ ! -e syscalls ]
+	assert_equal "$(loaded)" 0
+	# what an administrator does next: run the printed command, here with --dry-run
+	local cmd
+	cmd=$(sed -n '/^kexec command to be used:$/{n;s/^  //;p}' <<<"$output")
+	run -0 bash "$SRCDIR/tests/tools/client-ns.sh" "$D" sh -c "$cmd --dry-run"
+	assert_line "crash kernel load plan (dry run: nothing is loaded)"
+	assert_line "kernel        /var/lib/kdump/vmlinuz: bzImage64, boot protocol 2.15, 7.8 MiB"
+	assert_line "initrd        /var/lib/kdump/initrd.img: 20 MiB"
+	assert_line "command line  $CAPTURE_CMDLINE"
+	[ ! -e syscalls ]
 	assert_equal "$(loaded)" 0
 }
 
