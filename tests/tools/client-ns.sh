@@ -41,7 +41,10 @@ shift
 dir=$(cd "$dir" && pwd -P)
 [ "$(id -u)" -eq 0 ] || { echo "client-ns.sh: needs root (unshare -m, mount)" >&2; exit 1; }
 for f in sysroot/sys/kernel sysroot/proc/iomem cmdline upper/etc upper/var upper/boot firmware; do
-	[ -e "$dir/$f" ] && [ ! -L "$dir/$f" ] || { echo "client-ns.sh: $dir/$f missing" >&2; exit 1; }
+	if [ ! -e "$dir/$f" ] || [ -L "$dir/$f" ]; then
+		echo "client-ns.sh: $dir/$f is missing or a symbolic link" >&2
+		exit 1
+	fi
 done
 kexec_test=$(head -n 1 "$dir/kexec-test")
 [ -x "$kexec_test" ] || { echo "client-ns.sh: $kexec_test is not executable" >&2; exit 1; }
