@@ -18,6 +18,8 @@ pkgs=(
 	libc6-dev-arm64-cross libc6-dev-ppc64el-cross libc6-dev-s390x-cross
 	# peers: compared against in tests and benchmarks, never used by the product
 	kexec-tools makedumpfile
+	# what Debian's kdump-tools (the client run on top of our kexec, tests/bats/0218) calls: hexdump
+	bsdextrautils
 )
 lab=(
 	# the QEMU kdump lab (tests/e2e): the two Debian kernels, QEMU, the initramfs tools
@@ -34,7 +36,14 @@ for p in "${pkgs[@]}"; do
 		missing+=("$p")
 	fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# Debian's kdump-tools, downloaded and unpacked (never installed) for the client tests
+fetch_clients() {
+	bash "$(dirname "${BASH_SOURCE[0]}")/tools/kdump-tools-pkg.sh" >/dev/null
+}
+if [ ${#missing[@]} -eq 0 ]; then
+	fetch_clients
+	exit 0
+fi
 
 echo "install-deps: installing ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then
@@ -44,3 +53,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fetch_clients

@@ -1,7 +1,9 @@
 # shellcheck shell=bash
 # The kdump lab, host side: sourced by the scenario files (tests/e2e/*.bats) and the demo.
 #   lab_init                       paths, kernels, binaries; LAB_OUT, LAB_LOGS, KVER_61, KVER_612
-#   lab_initramfs KVER [MODDIR]    the one archive both kernels boot (cached by content)
+#   lab_initramfs KVER [MODDIR]    the one archive both kernels boot (cached by content); with
+#                                  LAB_INITRAMFS_HOOK=FILE (a file in tests/e2e defining
+#                                  initramfs_hook ROOT KVER and initramfs_hook_key) FILE adds to it
 #   lab_boot NAME KVER KIMG "ARGS" [qemu args…]   run one VM to its end, serial to LAB_LOGS/NAME.log;
 #                                  a guest that crashes before our code runs is booted once more
 #   lab_vmcore NAME                the saved vmcore of that run, cut to its true size
@@ -73,8 +75,10 @@ lab_initramfs() {
 	stage="$LAB_OUT/stage"
 	rm -rf "$stage"
 	make -s -C "$BUILD" install DESTDIR="$stage" prefix=/usr >/dev/null
+	local hook=${LAB_INITRAMFS_HOOK:+$LAB_SRC/$LAB_INITRAMFS_HOOK}
 	key=$( { echo "$kver $kimg"; find "$stage" "$LAB_SRC/guest" ${early:+"$early"} -type f | sort | xargs cat;
 		 cat "$BUILD/tests/tools/kexec-corrupt" 2>/dev/null;
+		 [ -z "$hook" ] || { cat "$hook"; (source "$hook" && initramfs_hook_key); };
 		 ls -l "$kimg"; } | sha256sum | cut -c1-16)
 	out="$LAB_OUT/initramfs-$kver-$key.cpio.gz"
 	if [ -f "$out" ]; then
@@ -118,6 +122,10 @@ lab_initramfs() {
 	gcc -static -O2 -o "$root/e2e/crash-loaded-sampler" "$LAB_SRC/guest/crash-loaded-sampler.c"
 	lab_virtio_modules "$root" "$kver"
 	[ -n "$early" ] && cp "$early"/*.ko "$root/lib/modules/early/"
+	# what a scenario adds (LAB_INITRAMFS_HOOK), on top of the common recipe
+	if [ -n "$hook" ]; then
+		(source "$hook" && initramfs_hook "$root" "$kver") >&2 || { rm -rf "$root" "$stage"; return 1; }
+	fi
 	cp "$LAB_SRC/guest/init" "$root/init"
 	cp "$LAB_SRC"/guest/*.sh "$root/e2e/"
 	chmod +x "$root/init" "$root"/e2e/*.sh

@@ -3,6 +3,7 @@
 # at first open), inspect /proc/vmcore with vmcore-dd in place, save it to /dev/vda.
 . /e2e/lib.sh
 echo "CAPTURE_START kver=$(uname -r) uptime=$(up) memtotal=$(grep MemTotal /proc/meminfo | tr -s ' ')"
+echo "CAPTURE_CMDLINE $(cat /proc/cmdline)"
 for m in /lib/modules/early/*.ko; do
 	[ -f "$m" ] || continue
 	insmod "$m"
