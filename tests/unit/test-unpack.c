@@ -821,7 +821,8 @@ static void legacy_lzma_detection_is_conservative(void **state)
  * check: configure without liblzma-dev, libbz2-dev or libzstd-dev) */
 static void a_codec_this_build_lacks_is_named_with_its_library(void **state)
 {
-	static const struct { enum kx_pack kind; const char *magic, *lib; } t[] = {
+	/* each magic padded to the 10 bytes passed below */
+	static const struct { enum kx_pack kind; char magic[10]; const char *lib; } t[] = {
 		{ KX_PACK_GZIP, "\x1f\x8b\x08\0\0\0\0\0\0\x03", "without zlib (zlib1g-dev)" },
 		{ KX_PACK_XZ, "\xfd" "7zXZ\0\0\x04", "without liblzma (liblzma-dev)" },
 		{ KX_PACK_BZIP2, "BZh91AY&SY", "without libbz2 (libbz2-dev)" },

@@ -1,0 +1,80 @@
+#!/usr/bin/env bats
+# Kernel files the kernel cannot read as they are: compressed kernels and UKIs go to the kernel
+# as a sealed memfd of the unpacked kernel (lib/unpack); a file that needs no unpacking goes as
+# its own fd.  The syscall fake logs the path of the fd it was given.
+
+load helpers
+
+KEXEC=${KEXEC:-${BUILD:-$SRCDIR/build}/tests/tools/kexec-test}
+kx() { "$KEXEC" "$@"; }
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+	export KEXEC_EXT_FAKE_SYSCALL=$BATS_TEST_TMPDIR/syscalls KEXEC_STATE_DIR=$BATS_TEST_TMPDIR/state
+	bash "$SRCDIR/tests/fixtures/mk-kexec-sysroot.sh" qemu-1g-6.12 sys
+	bash "$SRCDIR/tests/fixtures/mk-bzimage.sh" vmlinuz
+	truncate -s 4M initrd.img
+}
+
+@test "a kernel that needs no unpacking is passed as its own file" {
+	run -0 kx -p -s --sysroot=sys vmlinuz
+	assert_equal "$(grep -o 'kernel=[^ ]*' syscalls)" "kernel=$PWD/vmlinuz"
+	run -0 kx -p -s --dry-run --json --sysroot=sys vmlinuz
+	assert_equal "$(jq -c '.kernel.unpacked' <<<"$output")" null
+}
+
+@test "gzip, xz, lzma, bzip2 and zstd kernels go to the kernel unpacked, in a memfd" {
+	for z in "gzip -9" "xz" "xz --format=lzma" "bzip2" "zstd -q"; do
+		$z -c vmlinuz >packed
+		rm -f syscalls
+		run -0 kx -p -s --sysroot=sys packed --initrd=initrd.img
+		assert_equal "$(grep -o 'kernel=[^ ]*' syscalls)" "kernel=/memfd:kernel"
+		run -0 kx -p -s --dry-run --json --sysroot=sys packed
+		# the image inside is probed: its init_size, not the file's size, is what must fit
+		assert_equal "$(jq -c '[.kernel.type, .kernel.size, .kernel.file_size]' <<<"$output")" \
+			"[\"bzImage64\",$(stat -c %s vmlinuz),$(stat -c %s packed)]"
+		assert_equal "$(jq -r '.kernel.unpacked[0].out_size' <<<"$output")" "$(stat -c %s vmlinuz)"
+	done
+	run -0 kx -p -s --dry-run --sysroot=sys packed
+	assert_line --regexp '^unpacked      a memfd, not the file \(.*\), is passed to the kernel:$'
+	assert_line --regexp '^  zstd         at 0, '
+}
+
+@test "the plan of an unpacked kernel is the plan of the kernel itself" {
+	gzip -9 -c vmlinuz >vmlinuz.gz
+	kx -p -c --dry-run --json --sysroot=sys vmlinuz --initrd=initrd.img | jq -S 'del(.kernel)' >plain
+	kx -p -c --dry-run --json --sysroot=sys vmlinuz.gz --initrd=initrd.img | jq -S 'del(.kernel)' >gz
+	diff -u plain gz
+}
+
+@test "a UKI's .initrd and .cmdline are used unless --initrd / --append are given" {
+	printf 'console=ttyS0 quiet\n' >cmd
+	# a PE with .linux, .initrd and .cmdline, as systemd's ukify lays one out
+	cp /boot/vmlinuz-"$(cd /boot && ls vmlinuz-* | sed 's/^vmlinuz-//' | head -n 1)" stub.efi
+	objcopy --add-section .linux=vmlinuz --add-section .initrd=initrd.img \
+		--add-section .cmdline=cmd stub.efi uki.efi
+	run -0 kx -p -s --dry-run --json --sysroot=sys uki.efi
+	assert_equal "$(jq -c '[.kernel.unpacked[0].container, .initrd.from, .initrd.size, .command_line]' <<<"$output")" \
+		'["UKI","image",4194304,"console=ttyS0 quiet"]'
+	run -0 kx -p -s --dry-run --sysroot=sys uki.efi --append=x --initrd=initrd.img
+	assert_line "initrd        initrd.img: 4 MiB (--initrd: not the image's .initrd)"
+	assert_line "              the command line below is --append's, not the image's .cmdline"
+	run -0 kx -p -s --sysroot=sys -t uki uki.efi
+	run -0 grep -c '^kexec_file_load kernel=/memfd:kernel (deleted) initrd=/memfd:initrd (deleted) ' syscalls
+	# the record names the file once: its initrd is inside it
+	run -1 grep '^initrd ' state/crash-load
+	run -1 kx -p -s --dry-run --sysroot=sys -t uki vmlinuz
+	assert_output "kexec: -t uki: vmlinuz is not a Unified Kernel Image (no PE file with a .linux section)"
+}
+
+@test "a truncated compressed kernel is refused, naming the file, the layer and the offset" {
+	gzip -9 -c vmlinuz | head -c 4000 >cut.gz
+	run -1 kx -p -s --dry-run --sysroot=sys cut.gz
+	assert_output --regexp '^kexec: cut.gz: gzip: .*(truncated|ends early).*offset'
+	[ ! -e syscalls ]
+}
+
+@test "an ELF vmlinux is named, with what to pass instead" {
+	run -1 kx -p -s --dry-run --sysroot=sys /bin/true
+	assert_output "kexec: /bin/true: an ELF vmlinux, which this kexec does not load (kexec-tools' elf-x86_64 type): pass the bzImage built with it (/boot/vmlinuz-RELEASE, arch/x86/boot/bzImage)"
+}
