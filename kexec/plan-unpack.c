@@ -107,14 +107,7 @@ int plan_unpack_kernel(const struct kexec_ctx *c, struct kexec_plan *p, struct k
 	r = kx_unpack(map, (size_t)p->kernel.size, 0, &u, err);
 	munmap(map, (size_t)p->kernel.size);
 	if (r < 0) {
-		char msg[sizeof(err->msg)];
-		int len = snprintf(msg, sizeof(msg), "%s: ", p->kernel.path);
-
-		if (len > 0 && (size_t)len < sizeof(msg)) {
-			snprintf(msg + len, sizeof(msg) - (size_t)len, "%.*s",
-				 (int)(sizeof(msg) - (size_t)len - 1), err->msg);
-			memcpy(err->msg, msg, sizeof(msg));
-		}
+		plan_err_prefix(err, p->kernel.path);
 		kx_unpacked_free(&u);
 		return r;
 	}

@@ -191,3 +191,15 @@ void plan_optional_flag(struct kexec_plan *p, unsigned long flag)
 	p->steps[1].after |= PLAN_AFTER_EINVAL;
 	p->flags = p->steps[0].flags;
 }
+
+void plan_err_prefix(struct kx_err *err, const char *path)
+{
+	char msg[sizeof(err->msg)];
+	int len = snprintf(msg, sizeof(msg), "%s: ", path);
+
+	if (len > 0 && (size_t)len < sizeof(msg)) {
+		snprintf(msg + len, sizeof(msg) - (size_t)len, "%.*s",
+			 (int)(sizeof(msg) - (size_t)len - 1), err->msg);
+		memcpy(err->msg, msg, sizeof(msg));
+	}
+}

@@ -42,16 +42,8 @@ static int probe_kernel(const struct kexec_ctx *c, struct kexec_plan *p, struct 
 	r = c->arch->probe_image(&kf, plan_container_type(c->o->type) ? NULL : c->o->type,
 				 &p->image, err);
 	free(head);
-	if (r < 0) {
-		char msg[sizeof(err->msg)];
-		int len = snprintf(msg, sizeof(msg), "%s: ", p->kernel.path);
-
-		if (len > 0 && (size_t)len < sizeof(msg)) {
-			snprintf(msg + len, sizeof(msg) - (size_t)len, "%.*s",
-				 (int)(sizeof(msg) - (size_t)len - 1), err->msg);
-			memcpy(err->msg, msg, sizeof(msg));
-		}
-	}
+	if (r < 0)
+		plan_err_prefix(err, p->kernel.path);
 	return r;
 }
 

@@ -148,6 +148,8 @@ static inline bool plan_hotplug(const struct kexec_plan *p)
 /* plan-util.c: a plan's input files, warnings and refusal. */
 /* Open a kernel or initrd: a readable regular file.  -errno with err naming the file. */
 int plan_open_file(const char *path, const char *what, struct plan_file *ret, struct kx_err *err);
+/* "PATH: " in front of err's message (cut to fit): which file a probe or unpack error is about. */
+void plan_err_prefix(struct kx_err *err, const char *path);
 /* plan-unpack.c: unpack the opened kernel when it needs it (see there).  -t's names for a
  * container rather than a kernel: "uki" and "vmlinuz" (kexec-tools' compressed-kernel type). */
 bool plan_container_type(const char *type);
