@@ -40,6 +40,8 @@ struct kx_image_info {
 	uint64_t load_align;            /* alignment of the image in memory */
 	uint64_t load_min;              /* lowest address for the image */
 	uint64_t arch_flags;            /* shown in plans (x86: xloadflags) */
+	bool kload_only;                /* kexec_file_load does not take it (x86_64 ELF vmlinux):
+					   -c only, and what -a uses */
 };
 
 /* What a load asks the architecture to lay out. */

@@ -1,7 +1,8 @@
 # arch/x86_64: the x86_64 ops (bzImage probe, kexec_file_load layout, kexec_load with its own
 # boot_params, e820 and purgatory), all of it in this one fragment (included by Makefile.in
 # after arch/arch.mk, which sets ARCH_OBJS).
-ARCH_X86_64_OBJS = arch/x86_64/x86_64.o arch/x86_64/bzimage.o arch/x86_64/kload.o
+ARCH_X86_64_OBJS = arch/x86_64/x86_64.o arch/x86_64/bzimage.o arch/x86_64/kload.o \
+                   arch/x86_64/vmlinux.o
 ARCH_OBJS += $(ARCH_X86_64_OBJS)
 $(ARCH_X86_64_OBJS): CPPFLAGS += -I$(srcdir)/arch
 
@@ -119,3 +120,11 @@ clean-purgatory:
 .PHONY: clean-purgatory
 
 -include $(PURG_OBJS:.o=.d)
+
+# ---- the ELF vmlinux (kexec-tools' elf-x86_64) for kexec_load: pure, unit tested
+UNIT_TESTS += tests/unit/test-vmlinux
+tests/unit/test-vmlinux.o: CPPFLAGS += -I$(srcdir)/arch
+tests/unit/test-vmlinux: tests/unit/test-vmlinux.o arch/x86_64/vmlinux.o arch/x86_64/bootparams.o \
+                         arch/x86_64/e820.o arch/x86_64/bzimage.o lib/libkx.a
+	$(CC) $(KX_LDFLAGS) -o $@ $< arch/x86_64/vmlinux.o arch/x86_64/bootparams.o \
+	  arch/x86_64/e820.o arch/x86_64/bzimage.o $(KX_LIBS) $(CMOCKA_LIBS)

@@ -52,7 +52,8 @@ static void usage(FILE *fp)
 	      "                              more than once, the strings are joined\n"
 	      "     --reuse-cmdline        start from this kernel's command line, without\n"
 	      "                              BOOT_IMAGE= (and with -p without crashkernel=)\n"
-	      " -t, --type=TYPE            the image type (x86_64: bzImage64)\n"
+	      " -t, --type=TYPE            the image type (x86_64: bzImage64, elf-x86_64 with\n"
+	      "                              -c), or the container: uki, vmlinuz\n"
 	      " -s, --kexec-file-syscall   load with kexec_file_load\n"
 	      " -c, --kexec-syscall        load with kexec_load: kexec builds every segment,\n"
 	      "                              the elfcorehdr and its own purgatory\n"
@@ -184,8 +185,6 @@ static const char not_linux[] = "is not a loader of Linux kernel images in this 
 static const struct other_type {
 	const char *arch, *type, *why;
 } other_types[] = {
-	{ "x86_64", "elf-x86_64", "is kexec-tools' ELF vmlinux loader; this kexec loads the "
-	  "bzImage (/boot/vmlinuz-RELEASE): pass that with -t bzImage64 or no -t" },
 	{ "x86_64", "bzImage", "is kexec-tools' 32-bit entry loader; this kexec starts a bzImage "
 	  "at its 64-bit entry: -t bzImage64" },
 	{ "x86_64", "elf-x86", not_linux }, { "x86_64", "multiboot-x86", not_linux },
@@ -818,8 +817,13 @@ int main(int argc, char **argv)
 				}
 			}
 			if (!known) {
+				char names[128] = "";
+
+				for (const char *const *t = c.arch->image_types; *t; t++)
+					snprintf(names + strlen(names), sizeof(names) - strlen(names),
+						 "%s%s", t == c.arch->image_types ? "" : ", ", *t);
 				kx_usage_error("unknown image type '%s' (%s: %s; any arch: uki, "
-					       "vmlinuz)", o.type, c.arch->name, c.arch->image_types[0]);
+					       "vmlinuz)", o.type, c.arch->name, names);
 				return KX_EXIT_USAGE;
 			}
 		}

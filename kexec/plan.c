@@ -285,7 +285,12 @@ int plan_build(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *e
 		if (r < 0)
 			return r;
 	}
-	if (o->sysmode == SYSMODE_KEXEC_LOAD) {
+	if (p->image.kload_only && o->sysmode == SYSMODE_FILE)
+		return kx_err_set(err, -ENOEXEC, "%s: an ELF vmlinux (%s), which the kernel's kexec_file_load (-s) "
+				  "does not take on %s: load it with -c (kexec_load), or pass the "
+				  "bzImage built with it (/boot/vmlinuz-RELEASE)", o->kernel,
+				  p->image.type, c->arch->name);
+	if (o->sysmode == SYSMODE_KEXEC_LOAD || p->image.kload_only) {
 		r = plan_kload(c, p, err);
 		if (r < 0)
 			return r;

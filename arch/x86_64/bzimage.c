@@ -3,21 +3,7 @@
 #include <string.h>
 
 #include "bzimage.h"
-
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const unsigned char *p)
-{
-	return le32(p) | (uint64_t)le32(p + 4) << 32;
-}
+#include "le.h"
 
 /* The kernel_version string: at 0x200 + the field, inside the setup code and the buffer. */
 static void version_string(const unsigned char *buf, size_t len, uint64_t setup_size,
@@ -54,10 +40,10 @@ int kx_bzimage_parse(const unsigned char *buf, size_t len, uint64_t file_size,
 	if (memcmp(buf + 0x202, "HdrS", 4) != 0)
 		return kx_err_set(err, -ENOEXEC, "not a bzImage: no \"HdrS\" boot header at offset "
 				  "0x202");
-	if (le16(buf + 0x1fe) != 0xaa55)
+	if (kx_le16(buf + 0x1fe) != 0xaa55)
 		return kx_err_set(err, -ENOEXEC, "not a bzImage: no boot sector signature 0xAA55 at "
 				  "offset 0x1fe");
-	b.version = le16(buf + 0x206);
+	b.version = kx_le16(buf + 0x206);
 	if (b.version < KX_BZ_MIN_PROTOCOL)
 		return kx_err_set(err, -ENOEXEC, "boot protocol %u.%02u is older than 2.12, which "
 				  "kexec_file_load needs (kernel 3.8 or later)", b.version >> 8,
@@ -65,14 +51,14 @@ int kx_bzimage_parse(const unsigned char *buf, size_t len, uint64_t file_size,
 	b.setup_sects = buf[0x1f1] ? buf[0x1f1] : 4;
 	b.setup_size = ((uint64_t)b.setup_sects + 1) * 512;
 	b.loadflags = buf[0x211];
-	b.kernel_alignment = le32(buf + 0x230);
+	b.kernel_alignment = kx_le32(buf + 0x230);
 	b.relocatable = buf[0x234];
-	b.xloadflags = le16(buf + 0x236);
-	b.cmdline_size = le32(buf + 0x238);
-	b.payload_offset = le32(buf + 0x248);
-	b.payload_length = le32(buf + 0x24c);
-	b.pref_address = le64(buf + 0x258);
-	b.init_size = le32(buf + 0x260);
+	b.xloadflags = kx_le16(buf + 0x236);
+	b.cmdline_size = kx_le32(buf + 0x238);
+	b.payload_offset = kx_le32(buf + 0x248);
+	b.payload_length = kx_le32(buf + 0x24c);
+	b.pref_address = kx_le64(buf + 0x258);
+	b.init_size = kx_le32(buf + 0x260);
 
 	if (!(b.loadflags & KX_BZ_LOADED_HIGH))
 		return kx_err_set(err, -ENOEXEC, "a zImage, not a bzImage (LOADED_HIGH is not set)");
@@ -92,7 +78,7 @@ int kx_bzimage_parse(const unsigned char *buf, size_t len, uint64_t file_size,
 	if (b.init_size == 0)
 		return kx_err_set(err, -ENOEXEC, "init_size is 0: the header does not say how much "
 				  "memory the kernel needs");
-	version_string(buf, len, b.setup_size, le16(buf + 0x20e), b.version_string,
+	version_string(buf, len, b.setup_size, kx_le16(buf + 0x20e), b.version_string,
 		       sizeof(b.version_string));
 	*ret = b;
 	return 0;

@@ -37,6 +37,7 @@
 #include "purgatory.h"
 #include "sysroot.h"
 #include "units.h"
+#include "vmlinux.h"
 #include "x86_64.h"
 
 #define MiB (UINT64_C(1) << 20)
@@ -325,12 +326,38 @@ static int build(const struct kx_kload_in *in, const struct machine *m, struct k
 	uint16_t port;
 	void *pcopy;
 	int r, first = 0;
+	/* a bzImage: its protected-mode part, entered at +0x200 (the 64-bit entry); an ELF
+	 * vmlinux: its PT_LOADs as one block, entered at e_entry, with a header we write */
+	unsigned char vhead[KX_VMLINUX_HEAD_LEN];
+	const unsigned char *kbuf, *hdr = in->kernel;
+	uint64_t kentry = 0x200;
 
-	r = kx_bzimage_parse(in->kernel, head, in->kernel_size, &bz, err);
-	if (r == 0)
-		r = kx_x86_kernel_place(&bz, in->kernel_size, &kp, err);
-	if (r < 0)
-		return r;
+	if (kx_x86_is_elf(in->kernel, head)) {
+		struct kx_x86_vmlinux v;
+		unsigned char *img = NULL;
+
+		r = kx_x86_vmlinux_parse(in->kernel, head, in->kernel_size, &v, err);
+		if (r == 0)
+			r = kx_x86_vmlinux_image(&v, in->kernel, in->kernel_size, &img, err);
+		if (r < 0)
+			return r;
+		k->owned[k->nowned++] = img;
+		kx_x86_vmlinux_header(&v, vhead, &bz);
+		kp = (struct kx_x86_kernel_place){ .align = v.align, .min = KERNEL_MIN,
+						   .bufsz = v.filesz, .memsz = page_up(v.memsz) };
+		kbuf = img;
+		hdr = vhead;
+		head = sizeof(vhead);
+		kentry = v.entry_off;
+		k->reserved_what = "the vmlinux's memory size";
+	} else {
+		r = kx_bzimage_parse(in->kernel, head, in->kernel_size, &bz, err);
+		if (r == 0)
+			r = kx_x86_kernel_place(&bz, in->kernel_size, &kp, err);
+		if (r < 0)
+			return r;
+		kbuf = in->kernel + kp.file_offset;
+	}
 	r = kx_x86_purgatory_image(&blob, &blob_size, &blob_memsz);
 	if (r < 0)
 		return kx_err_set(err, r, "this kexec was built without the x86_64 purgatory, so "
@@ -355,7 +382,7 @@ static int build(const struct kx_kload_in *in, const struct machine *m, struct k
 	kx_segments_init(&k->segs, PAGE);
 	k->window_start = start;
 	k->window_end = end;
-	place(k, &(struct kx_segment){ .name = "kernel", .buf = in->kernel + kp.file_offset,
+	place(k, &(struct kx_segment){ .name = "kernel", .buf = kbuf,
 				       .bufsz = kp.bufsz, .memsz = kp.memsz, .align = kp.align,
 				       .min = kp.min > KERNEL_MIN || kp.fixed ? kp.min : KERNEL_MIN,
 				       .max = kp.fixed ? kp.min + kp.memsz - 1 : 0 },
@@ -398,7 +425,7 @@ static int build(const struct kx_kload_in *in, const struct machine *m, struct k
 	free(words);
 	if (r == 0) {
 		struct kx_bootparams_spec spec = {
-			.bz = &bz, .head = in->kernel, .head_len = head,
+			.bz = &bz, .head = hdr, .head_len = head,
 			.tmpl = m->has_template ? m->template : NULL,
 			.tmpl_len = m->has_template ? sizeof(m->template) : 0,
 			.load_addr = 0, .cmdline = k->cmdline,
@@ -471,7 +498,7 @@ static int build(const struct kx_kload_in *in, const struct machine *m, struct k
 								      .buf = g->buf };
 	}
 	r = kx_x86_purgatory_patch(pcopy, blob_size, &(struct kx_purgatory_setup){
-					   .kernel_entry = kx_x86_entry64(kern->mem),
+					   .kernel_entry = kern->mem + kentry,
 					   .boot_params = bps->mem, .regions = regions,
 					   .nr_regions = nr, .verify = in->verify,
 					   .serial_port = port, .serial_baud = in->serial_baud },

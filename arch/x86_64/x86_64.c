@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bzimage.h"
+#include "vmlinux.h"
 #include "x86_64.h"
 
 #define MiB (UINT64_C(1) << 20)
@@ -25,7 +26,7 @@
 /* The kernel's own purgatory (sha256 check, entry code, a 4 KiB stack): a few pages. */
 #define PURGATORY_MEMSZ (5 * 4096)
 
-static const char *const image_types[] = { "bzImage64", NULL };
+static const char *const image_types[] = { "bzImage64", "elf-x86_64", NULL };
 
 /* Since 5.13 the kernel reserves [0, 1 MiB) and its own file-load path leaves it out of the
  * dump (handing it to the capture kernel as RAM). */
@@ -41,21 +42,45 @@ uint64_t kx_x86_bootparams_size(uint64_t cmdline_len)
 	return sz + 16 + 40 + 16 + 32 + 16 + 16 + 16 + 32;
 }
 
+/* An ELF vmlinux (-t elf-x86_64): kexec_load only (vmlinux.h). */
+static int probe_vmlinux(const struct kx_file *kernel, struct kx_image_info *ret,
+			 struct kx_err *err)
+{
+	struct kx_image_info info = { .type = image_types[1], .kload_only = true };
+	struct kx_x86_vmlinux v;
+	int r;
+
+	r = kx_x86_vmlinux_parse(kernel->head, kernel->head_len, kernel->size, &v, err);
+	if (r < 0)
+		return r;
+	info.cmdline_max = 2048;
+	info.crash_cmdline_extra = MAX_ELFCOREHDR_STR_LEN;
+	info.load_bufsz = v.filesz;
+	info.load_memsz = (v.memsz + 4095) & ~UINT64_C(4095);
+	info.load_align = v.align;
+	info.load_min = MIN_KERNEL_LOAD_ADDR;
+	*ret = info;
+	return 0;
+}
+
 static int probe(const struct kx_file *kernel, const char *type, struct kx_image_info *ret,
 		 struct kx_err *err)
 {
 	struct kx_image_info info = { .type = image_types[0] };
+	bool elf = kx_x86_is_elf(kernel->head, kernel->head_len);
 	struct kx_bzimage b;
 	int r;
 
-	if (type && strcmp(type, image_types[0]))
+	if (type && strcmp(type, image_types[0]) && strcmp(type, image_types[1]))
 		return kx_err_set(err, -EINVAL, "image type '%s' is not supported on x86_64 "
-				  "(supported: bzImage64)", type);
-	/* kexec-tools' elf-x86_64 loader takes an ELF vmlinux; this kexec takes its bzImage */
-	if (kernel->head_len >= SELFMAG && !memcmp(kernel->head, ELFMAG, SELFMAG))
-		return kx_err_set(err, -ENOEXEC, "an ELF vmlinux, which this kexec does not load "
-				  "(kexec-tools' elf-x86_64 type): pass the bzImage built with it "
-				  "(/boot/vmlinuz-RELEASE, arch/x86/boot/bzImage)");
+				  "(supported: bzImage64, elf-x86_64)", type);
+	if (type && !strcmp(type, image_types[1]) && !elf)
+		return kx_err_set(err, -ENOEXEC, "-t elf-x86_64: not an ELF file");
+	if (elf && type && !strcmp(type, image_types[0]))
+		return kx_err_set(err, -ENOEXEC, "-t bzImage64: an ELF vmlinux, not a bzImage "
+				  "(-t elf-x86_64 or no -t loads it with -c)");
+	if (elf)
+		return probe_vmlinux(kernel, ret, err);
 	r = kx_bzimage_parse(kernel->head, kernel->head_len, kernel->size, &b, err);
 	if (r < 0)
 		return r;

@@ -116,10 +116,10 @@ setup() {
 }
 
 @test "an image type this architecture does not load is a usage error" {
-	run -2 kx -p --dry-run --sysroot=sys -t elf-x86_64 vmlinuz
-	assert_line --index 0 "kexec: -t elf-x86_64 is kexec-tools' ELF vmlinux loader; this kexec loads the bzImage (/boot/vmlinuz-RELEASE): pass that with -t bzImage64 or no -t"
+	run -2 kx -p --dry-run --sysroot=sys -t multiboot-x86 vmlinuz
+	assert_line --index 0 "kexec: -t multiboot-x86 is not a loader of Linux kernel images in this kexec; use kexec-tools' kexec for that"
 	run -2 kx -p --dry-run --sysroot=sys -t pe-x86 vmlinuz
-	assert_line --index 0 "kexec: unknown image type 'pe-x86' (x86_64: bzImage64; any arch: uki, vmlinuz)"
+	assert_line --index 0 "kexec: unknown image type 'pe-x86' (x86_64: bzImage64, elf-x86_64; any arch: uki, vmlinuz)"
 	run -0 kx -p --dry-run --sysroot=sys --type=bzImage64 vmlinuz
 }
 

@@ -74,7 +74,61 @@ setup() {
 	[ ! -e syscalls ]
 }
 
-@test "an ELF vmlinux is named, with what to pass instead" {
-	run -1 kx -p -s --dry-run --sysroot=sys /bin/true
-	assert_output "kexec: /bin/true: an ELF vmlinux, which this kexec does not load (kexec-tools' elf-x86_64 type): pass the bzImage built with it (/boot/vmlinuz-RELEASE, arch/x86/boot/bzImage)"
+# the ELF vmlinux inside this machine's Debian kernel (its bzImage's payload)
+host_vmlinux() {
+	local k
+	k=$(cd /boot && ls vmlinuz-* | head -n 1)
+	bash "$SRCDIR/tests/tools/bzimage-vmlinux.sh" "/boot/$k" "$1"
+}
+
+@test "an x86_64 ELF vmlinux is loaded with kexec_load, as one block at a 2 MiB boundary of the crash region" {
+	host_vmlinux vmlinux
+	# its PT_LOADs from the first p_paddr to the end of the last one's memory, in pages
+	local min="" max=0 type off vaddr paddr filesz memsz
+	while read -r type off vaddr paddr filesz memsz _; do
+		[ "$type" = LOAD ] || continue
+		[ -n "$min" ] && [ $((paddr)) -ge "$min" ] || min=$((paddr))
+		[ $((paddr + memsz)) -le "$max" ] || max=$((paddr + memsz))
+	done < <(readelf -lW vmlinux)
+	span=$(( (max - min + 4095) / 4096 * 4096 ))
+	# no -c: a vmlinux can only be loaded with kexec_load, so that is what is used
+	run -0 kx -p --sysroot=sys vmlinux --initrd=initrd.img
+	run -0 grep -o 'kexec_load .* kernel:[^ ]*' syscalls
+	# the crash region starts at 0x2b000000 (qemu-1g-6.12), a 2 MiB boundary
+	assert_output --regexp "^kexec_load entry=0x[0-9a-f]+ nr_segments=5 flags=0x3e0005 kernel:0x2b000000\+$(printf '%#x' "$span")/"
+	run -0 kx -p -c --dry-run --json --sysroot=sys vmlinux --initrd=initrd.img
+	assert_equal "$(jq -c '[.kernel.type, .kernel.load_memsz, .kernel.alignment, .layout.kernel_reserved_for]' <<<"$output")" \
+		"[\"elf-x86_64\",$span,2097152,\"the vmlinux's memory size\"]"
+	assert_equal "$(jq -c '[.segments[] | select(.name == "kernel") | .start, .memsz]' <<<"$output")" "[721420288,$span]"
+	run -0 kx -p -c --dry-run --sysroot=sys -t elf-x86_64 vmlinux
+	assert_line --regexp '^kernel        vmlinux: elf-x86_64, [0-9.]+ MiB$'
+}
+
+@test "a compressed vmlinux is unpacked and loaded like the vmlinux itself" {
+	host_vmlinux vmlinux
+	gzip -1 -c vmlinux >vmlinux.gz
+	kx -p -c --dry-run --json --sysroot=sys vmlinux --initrd=initrd.img | jq -S 'del(.kernel)' >plain
+	kx -p -c --dry-run --json --sysroot=sys vmlinux.gz --initrd=initrd.img | jq -S 'del(.kernel)' >gz
+	diff -u plain gz
+}
+
+@test "kexec_file_load does not take a vmlinux: -s says to use -c or the bzImage" {
+	host_vmlinux vmlinux
+	run -1 kx -p -s --dry-run --sysroot=sys vmlinux
+	assert_output "kexec: vmlinux: an ELF vmlinux (elf-x86_64), which the kernel's kexec_file_load (-s) does not take on x86_64: load it with -c (kexec_load), or pass the bzImage built with it (/boot/vmlinuz-RELEASE)"
+	[ ! -e syscalls ]
+}
+
+@test "an ELF file that is not a vmlinux, or the wrong -t, is refused saying why" {
+	run -1 kx -p -c --dry-run --sysroot=sys /bin/true
+	assert_output --regexp '^kexec: /bin/true: an ELF file of type 3 \(offset 16\), not an executable: a vmlinux is ET_EXEC \(2\)'
+	host_vmlinux vmlinux
+	run -1 kx -p -c --dry-run --sysroot=sys -t bzImage64 vmlinux
+	assert_output "kexec: vmlinux: -t bzImage64: an ELF vmlinux, not a bzImage (-t elf-x86_64 or no -t loads it with -c)"
+	run -1 kx -p -c --dry-run --sysroot=sys -t elf-x86_64 vmlinuz
+	assert_output "kexec: vmlinuz: -t elf-x86_64: not an ELF file"
+	# a vmlinux cut inside its segments
+	head -c 4000000 vmlinux >cut
+	run -1 kx -p -c --dry-run --sysroot=sys cut
+	assert_output --regexp '^kexec: cut: the PT_LOAD at offset [0-9]+ takes bytes [0-9]+-[0-9]+ of a 4000000-byte file: the file is truncated'
 }

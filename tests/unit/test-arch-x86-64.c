@@ -157,8 +157,11 @@ static void probe_fills_image_info_and_checks_the_type(void **state)
 	assert_int_equal(info.load_min, 16 * MiB);
 	assert_int_equal(a->probe_image(&f, "bzImage64", &info, NULL), 0);
 	kx_err_clear(&e);
-	assert_int_equal(a->probe_image(&f, "elf-x86_64", &info, &e), -EINVAL);
-	assert_non_null(strstr(e.msg, "supported: bzImage64"));
+	assert_int_equal(a->probe_image(&f, "elf-x86_64", &info, &e), -ENOEXEC);
+	assert_string_equal(e.msg, "-t elf-x86_64: not an ELF file");
+	kx_err_clear(&e);
+	assert_int_equal(a->probe_image(&f, "zImage", &info, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "supported: bzImage64, elf-x86_64"));
 }
 
 static struct kx_image_info debian_info(void)
