@@ -3,7 +3,9 @@
 #   lab_init                       paths, kernels, binaries; LAB_OUT, LAB_LOGS, KVER_61, KVER_612
 #   lab_initramfs KVER [MODDIR]    the one archive both kernels boot (cached by content); with
 #                                  LAB_INITRAMFS_HOOK=FILE (a file in tests/e2e defining
-#                                  initramfs_hook ROOT KVER and initramfs_hook_key) FILE adds to it
+#                                  initramfs_hook ROOT KVER and initramfs_hook_key) FILE adds to it;
+#                                  its initramfs_hook_boot BOOTDIR KVER, if defined, adds to the
+#                                  first kernel's /boot (vmlinuz, capture.cpio.gz are there)
 #   lab_boot NAME KVER KIMG "ARGS" [qemu args…]   run one VM to its end, serial to LAB_LOGS/NAME.log;
 #                                  a guest that crashes before our code runs is booted once more
 #   lab_vmcore NAME                the saved vmcore of that run, cut to its true size
@@ -136,6 +138,11 @@ lab_initramfs() {
 	mkdir -p "$extra/boot"
 	cp "$kimg" "$extra/boot/vmlinuz"
 	cp "$out.capture" "$extra/boot/capture.cpio.gz"
+	# what a scenario adds to the first kernel's /boot only (it may contain the capture archive)
+	if [ -n "$hook" ] && (source "$hook" && declare -F initramfs_hook_boot >/dev/null); then
+		(source "$hook" && initramfs_hook_boot "$extra/boot" "$kver") >&2 ||
+			{ rm -rf "$root" "$stage" "$extra" "$out.capture"; return 1; }
+	fi
 	{ cat "$out.capture"; (cd "$extra" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1); } >"$out.tmp"
 	mv "$out.tmp" "$out"
 	rm -rf "$out.capture" "$extra" "$root" "$stage"

@@ -16,10 +16,18 @@ ram_ranges
 cmdline="console=ttyS0 irqpoll nr_cpus=1 reset_devices acpi_no_memhotplug panic=-1 kx_test=capture $(param kx_capture_extra '' | tr , ' ')"
 t0=$(up)
 # kx_kexec_extra=OPT,OPT: more kexec options for this load
+# kx_image=uki: /boot/uki.efi with its own .initrd and .cmdline (tests/e2e/initramfs-images.sh);
+# kx_image=vmlinux: the ELF vmlinux of the kernel
+case $(param kx_image vmlinuz) in
+uki) set -- /boot/uki.efi ;;
+vmlinux) set -- /boot/vmlinux --initrd=/boot/capture.cpio.gz --append="$cmdline" ;;
+*) set -- /boot/vmlinuz --initrd=/boot/capture.cpio.gz --append="$cmdline" ;;
+esac
 # shellcheck disable=SC2046 # one word per option
-"$kexec" -p -"$mode" $(param kx_kexec_extra '' | tr , ' ') /boot/vmlinuz \
-	--initrd=/boot/capture.cpio.gz --append="$cmdline"
+"$kexec" -p -"$mode" $(param kx_kexec_extra '' | tr , ' ') "$@"
 echo "KEXEC_LOAD_RC=$? took=$t0..$(up)"
+[ "$(param kx_image vmlinuz)" = vmlinuz ] ||
+	"$kexec" -p -"$mode" --dry-run "$@" | sed -n 's/^/IMAGE_PLAN /p'
 echo "CRASH_LOADED=$(cat /sys/kernel/kexec_crash_loaded)"
 for f in /sys/devices/system/memory/crash_hotplug /sys/devices/system/cpu/crash_hotplug; do
 	[ -e "$f" ] && echo "CRASH_HOTPLUG $f=$(cat "$f")"
