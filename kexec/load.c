@@ -19,8 +19,17 @@
 #include "state.h"
 #include "syscall.h"
 
-#define EBUSY_RETRIES 4
-#define EBUSY_SLEEP_NS (100 * 1000 * 1000)
+/* EBUSY: the kernel's kexec lock is held (its crash hotplug handler, another load).  Waits of
+ * 10, 20, 40 … ms, at most 400 ms each, 8 retries: about 1.5 s in all. */
+#define EBUSY_RETRIES 8
+#define EBUSY_FIRST_MS 10
+#define EBUSY_MAX_MS 400
+/* After a crash load the kernel accepted: crash_loaded is read again this often before a 0 is
+ * believed, and the load is made again at most this many times when it is (or when the memory
+ * changed while a kexec_load header was built). */
+#define VERIFY_READS 5
+#define VERIFY_READ_MS 20
+#define VERIFY_RELOADS 2
 
 /* What happened to the crash kernel that was loaded before a failed load. */
 enum previous { PREV_NONE, PREV_KEPT, PREV_RESTORED, PREV_LOST, PREV_UNKNOWN };
@@ -74,6 +83,19 @@ static int crash_loaded_now(const struct kexec_ctx *c)
 	return kx_read_crash_loaded(&c->sysroot);
 }
 
+static void sleep_ms(unsigned ms)
+{
+	nanosleep(&(struct timespec){ ms / 1000, (long)(ms % 1000) * 1000000 }, NULL);
+}
+
+static void ebusy_wait(unsigned attempt)
+{
+	unsigned ms = EBUSY_FIRST_MS << (attempt < 8 ? attempt : 8);
+
+	kx_debug("kexec lock busy (EBUSY), retrying in %u ms", ms < EBUSY_MAX_MS ? ms : EBUSY_MAX_MS);
+	sleep_ms(ms < EBUSY_MAX_MS ? ms : EBUSY_MAX_MS);
+}
+
 /* Monotonic milliseconds, for -d: how long the kernel took (the time without a crash kernel). */
 static double now_ms(void)
 {
@@ -98,8 +120,7 @@ static int file_load(int kfd, int ifd, const char *cmdline, unsigned long cmdlin
 		kx_debug("kexec_file_load returned %d in %.1f ms", r, now_ms() - t0);
 		if (r != -EBUSY || attempt == EBUSY_RETRIES)
 			return r;
-		kx_debug("kexec lock busy, retrying");
-		nanosleep(&(struct timespec){ 0, EBUSY_SLEEP_NS }, NULL);
+		ebusy_wait(attempt);
 	}
 }
 
@@ -118,8 +139,7 @@ static int kload(const struct kexec_plan *p, unsigned long flags)
 		kx_debug("kexec_load returned %d in %.1f ms", r, now_ms() - t0);
 		if (r != -EBUSY || attempt == EBUSY_RETRIES)
 			return r;
-		kx_debug("kexec lock busy, retrying");
-		nanosleep(&(struct timespec){ 0, EBUSY_SLEEP_NS }, NULL);
+		ebusy_wait(attempt);
 	}
 }
 
@@ -313,6 +333,18 @@ static void print_result_json(const struct kexec_ctx *c, const struct kexec_plan
 	kx_json_object_end(&j);
 }
 
+/* crash_loaded after a load the kernel accepted: a 0 is read again before it is believed. */
+static int loaded_after_load(const struct kexec_ctx *c)
+{
+	int v = crash_loaded_now(c);
+
+	for (unsigned n = 1; v == 0 && n < VERIFY_READS; n++) {
+		sleep_ms(VERIFY_READ_MS);
+		v = crash_loaded_now(c);
+	}
+	return v;
+}
+
 /* After a failed crash load: is the previous crash kernel still there, and if not, restore it. */
 static void after_failed_crash_load(const struct kexec_ctx *c, int before, bool have_prev,
 				    const struct kx_crash_record *prev, struct load_result *res)
@@ -329,10 +361,15 @@ static void after_failed_crash_load(const struct kexec_ctx *c, int before, bool 
 		return;
 	}
 	if (!have_prev) {
-		res->previous = PREV_LOST;
 		snprintf(res->restore_error, sizeof(res->restore_error), "it was not loaded by this "
 			 "kexec (no record in %s)", c->state_dir);
-	} else if (restore_previous(c, prev, res->restore_error, sizeof(res->restore_error)) == 0) {
+	} else if (restore_previous(c, prev, res->restore_error, sizeof(res->restore_error)) < 0) {
+		/* restore_error says why */
+	} else if (loaded_after_load(c) == 0) {
+		snprintf(res->restore_error, sizeof(res->restore_error), "the kernel accepted the "
+			 "restoring load but then reported no crash kernel loaded (%s reads 0)",
+			 kx_crash_loaded_path(&c->sysroot));
+	} else {
 		char when[64];
 		time_t t = (time_t)prev->time;
 		struct tm tm;
@@ -342,15 +379,44 @@ static void after_failed_crash_load(const struct kexec_ctx *c, int before, bool 
 		kx_error("the kernel had dropped the crash kernel loaded before; it is "
 			"restored (%s, loaded %s)", prev->kernel, when);
 		return;
-	} else {
-		res->previous = PREV_LOST;
 	}
+	res->previous = PREV_LOST;
 	kx_error("NOTHING IS LOADED NOW: the kernel dropped the crash kernel loaded "
 		"before and restoring it failed: %s; a panic now is not captured: fix the problem "
 		"above and load again", res->restore_error);
 }
 
-static int run_load(struct kexec_ctx *c, const struct kexec_plan *p)
+/*
+ * A crash load the kernel accepted is verified: the kernel reports a crash kernel loaded, and a
+ * kexec_load's header still describes the memory online.  A load the kernel lost is made again
+ * (the plan is still right), at most VERIFY_RELOADS times; -EIO with why when it stays lost.
+ * -ESTALE when the memory changed: the caller plans again.  Unknown (no sysfs file) is not a
+ * failure: there is nothing to verify against.
+ */
+static int verify_crash_load(const struct kexec_ctx *c, const struct kexec_plan *used,
+			     const struct plan_step **step, char *why, size_t size)
+{
+	for (unsigned n = 0;; n++) {
+		int loaded = loaded_after_load(c), r;
+
+		if (loaded == 1 && used->kload && plan_memory_changed(c, used, why, size))
+			return -ESTALE;
+		if (loaded != 0)
+			return 0;
+		snprintf(why, size, "the kernel accepted the load but then reported no crash kernel "
+			 "loaded (%s read 0, %u times %u ms apart)", kx_crash_loaded_path(&c->sysroot),
+			 VERIFY_READS, VERIFY_READ_MS);
+		if (n == VERIFY_RELOADS)
+			return -EIO;
+		kx_warn("%s: loading again (%u of %u)", why, n + 1, VERIFY_RELOADS);
+		r = run_steps(used, step);
+		if (r < 0)
+			return r;
+	}
+}
+
+/* last: a load that finds the memory changed again is kept as it is (no more -ESTALE) */
+static int run_load(struct kexec_ctx *c, const struct kexec_plan *p, bool last)
 {
 	const struct kexec_opts *o = c->o;
 	const struct kexec_plan *used = p;     /* p, or -a's kexec_load alternative */
@@ -396,10 +462,40 @@ static int run_load(struct kexec_ctx *c, const struct kexec_plan *p)
 			r = run_steps(used, &step);
 		}
 	}
+	if (r == 0 && p->crash && !restoring) {
+		r = verify_crash_load(c, used, &step, res.message, sizeof(res.message));
+		if (r == -ESTALE && !last) {
+			/* loaded and recorded; the caller plans again and the next load replaces it */
+			kx_warn("%s: planning the load again", res.message);
+			record_load(c, used, step);
+			if (have_prev)
+				kx_crash_record_free(&prev);
+			if (lock_fd >= 0)
+				close(lock_fd);
+			return r;
+		}
+		if (r == -ESTALE) {
+			kx_warn("%s, during %u loads: the loaded elfcorehdr may miss the newest change "
+				"until kexec-hotplug reloads after it", res.message, VERIFY_RELOADS + 1);
+			res.message[0] = '\0';
+			r = 0;
+		}
+		if (r == -EIO) {
+			/* recorded all the same: the load meant is known, and kexec-hotplug check
+			 * (and the next hotplug event) repairs "recorded but not loaded" */
+			record_load(c, used, step);
+			res.err = EIO;
+			kx_error("NOT ARMED: %s after %u more loads; a panic now is not captured: "
+				 "run this command again or kexec-hotplug check", res.message,
+				 VERIFY_RELOADS);
+		}
+	}
 	if (r == 0) {
 		res.hotplug = step->hotplug;
 		if (p->crash)
 			record_load(c, used, step);
+	} else if (r == -EIO && res.err == EIO) {
+		/* verified lost: said above */
 	} else {
 		enum kexec_call call = used->syscall == PLAN_KEXEC_LOAD ? KEXEC_CALL_KEXEC_LOAD
 									: KEXEC_CALL_FILE_LOAD;
@@ -471,8 +567,18 @@ int kexec_do_load(struct kexec_ctx *c, struct kx_err *err)
 	}
 	if (p.refused)
 		kx_warn("--load-anyway: loading although %s", p.refusal.msg);
-	r = run_load(c, &p);
+	r = run_load(c, &p, false);
 	plan_free(&p);
+	/* the memory changed while our elfcorehdr was built: plan and load again, a bounded
+	 * number of times (a burst still going on is kexec-hotplug's to follow) */
+	for (unsigned n = 1; r == -ESTALE && n <= VERIFY_RELOADS; n++) {
+		r = plan_build(c, &p, err);
+		if (r == 0 && !p.refused)
+			r = run_load(c, &p, n == VERIFY_RELOADS);
+		else if (r == 0)
+			r = refused(&p, err);
+		plan_free(&p);
+	}
 	return r;
 }
 

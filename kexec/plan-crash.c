@@ -64,19 +64,20 @@ void plan_read_elfcorehdr_inputs(const struct kexec_ctx *c, struct kexec_plan *p
 	}
 }
 
-int plan_crash_build(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *err)
+int plan_read_crashmem(const struct kexec_ctx *c, struct kx_crashmem *ret,
+		       const char **ret_ram_source, struct kx_err *err)
 {
 	struct kx_ranges excl = { 0 }, cma = { 0 }, ram = { 0 };
-	const char *ram_source = NULL;
 	struct kx_iomem iomem;
 	int r;
 
+	*ret_ram_source = NULL;
 	r = kx_read_iomem(&c->sysroot, &iomem, err);
 	if (r < 0)
 		return r;
 	/* an arch whose RAM comes from elsewhere (ppc64: the device tree) */
 	if (c->arch->read_ram)
-		r = c->arch->read_ram(&c->sysroot, &ram, &ram_source, err);
+		r = c->arch->read_ram(&c->sysroot, &ram, ret_ram_source, err);
 	for (size_t i = 0; r == 0 && i < c->arch->ncrash_exclude; i++)
 		r = kx_ranges_add(&excl, c->arch->crash_exclude[i].start,
 				  c->arch->crash_exclude[i].end);
@@ -86,14 +87,46 @@ int plan_crash_build(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_
 		r = kx_read_crash_cma(&c->sysroot, &cma, err);
 	if (r == 0)
 		r = kx_crashmem_build_ram(&iomem, c->arch->read_ram ? &ram : NULL, &excl, &cma,
-					  &p->mem, err);
-	if (r == 0 && c->arch->read_ram)
-		plan_warn(p, "RAM read from %s (the %s device tree), not from /proc/iomem",
-			  ram_source, c->arch->name);
+					  ret, err);
 	kx_iomem_free(&iomem);
 	kx_ranges_free(&excl);
 	kx_ranges_free(&cma);
 	kx_ranges_free(&ram);
+	return r;
+}
+
+bool plan_memory_changed(const struct kexec_ctx *c, const struct kexec_plan *p, char *why,
+			 size_t size)
+{
+	struct kx_crashmem now;
+	const char *src;
+	struct kx_err e;
+	bool changed = false;
+
+	kx_err_clear(&e);
+	if (!p->has_mem || plan_read_crashmem(c, &now, &src, &e) < 0)
+		return false;   /* nothing to compare with: the load stands as planned */
+	if (now.dump.n != p->mem.dump.n)
+		changed = true;
+	for (size_t i = 0; !changed && i < now.dump.n; i++)
+		changed = now.dump.r[i].start != p->mem.dump.r[i].start ||
+			  now.dump.r[i].end != p->mem.dump.r[i].end;
+	if (changed)
+		snprintf(why, size, "the memory changed while the elfcorehdr was built (%zu dump "
+			 "ranges then, %zu now)", p->mem.dump.n, now.dump.n);
+	kx_crashmem_free(&now);
+	return changed;
+}
+
+int plan_crash_build(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *err)
+{
+	const char *ram_source = NULL;
+	int r;
+
+	r = plan_read_crashmem(c, &p->mem, &ram_source, err);
+	if (r == 0 && c->arch->read_ram)
+		plan_warn(p, "RAM read from %s (the %s device tree), not from /proc/iomem",
+			  ram_source, c->arch->name);
 	if (r < 0)
 		return r;
 	p->has_mem = true;

@@ -191,6 +191,14 @@ int plan_hotplug_mode(const struct kexec_ctx *c, enum plan_syscall syscall,
 
 /* plan-crash.c: the crash memory model and the elfcorehdr inputs of a crash load. */
 int plan_crash_build(const struct kexec_ctx *c, struct kexec_plan *p, struct kx_err *err);
+/* The crash memory model now (RAM, crash ranges, what the dump leaves out); *ret_ram_source
+ * names where RAM came from when not /proc/iomem. */
+int plan_read_crashmem(const struct kexec_ctx *c, struct kx_crashmem *ret,
+		       const char **ret_ram_source, struct kx_err *err);
+/* After a kexec_load: does the memory now differ from what the plan's elfcorehdr describes?
+ * why gets the sentence.  False when it cannot be read again. */
+bool plan_memory_changed(const struct kexec_ctx *c, const struct kexec_plan *p, char *why,
+			 size_t size);
 /* CPU notes, VMCOREINFO, kernel text, page offset (once; what cannot be read is a warning). */
 void plan_read_elfcorehdr_inputs(const struct kexec_ctx *c, struct kexec_plan *p);
 

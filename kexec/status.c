@@ -94,6 +94,11 @@ int kexec_do_status(struct kexec_ctx *c, struct kx_err *err)
 		kx_fadump_read(&c->sysroot, &fa);
 		read_dump_type(c, dump_type, sizeof(dump_type));
 	}
+	/* reported, never repaired here: a status query changes nothing */
+	if (o->crash && mech == KX_HP_MECH_REPAIR)
+		kx_warn("NOT ARMED: a load is recorded (%s %s, in %s) but no crash kernel is loaded; "
+			"a panic now is not captured: kexec-hotplug check reloads it", rec.syscall,
+			rec.kernel, c->state_dir);
 	if (o->debug) {
 		kx_debug("%s kernel %s", o->crash ? "crash" : "kexec",
 			loaded == 1 ? "loaded" : "not loaded");
@@ -137,6 +142,7 @@ int kexec_do_status(struct kexec_ctx *c, struct kx_err *err)
 			json_tri(&j, "cpu", k->cpu_crash_hotplug);
 			kx_json_object_end(&j);
 			kx_json_string(&j, "hotplug", kx_hp_mechanism_name(mech));
+			kx_json_bool(&j, "recorded_not_loaded", mech == KX_HP_MECH_REPAIR);
 			kexec_fadump_json(&j, &fa);
 			if (dump_type[0]) {
 				kx_json_object_begin(&j, "standalone_dump");

@@ -61,7 +61,8 @@ const char *kx_syscall_fake_remaining(void)
 	return p ? p : "";
 }
 
-/* errno for a name ("EBUSY") or a number ("16"); 0 for "0", "ok" or an unknown word. */
+/* errno for a name ("EBUSY") or a number ("16"); 0 for "0", "ok" or an unknown word;
+ * -KX_FAKE_LOST for "LOST". */
 static int errno_from(const char *s, size_t n)
 {
 	char word[32];
@@ -72,6 +73,10 @@ static int errno_from(const char *s, size_t n)
 		return 0;
 	memcpy(word, s, n);
 	word[n] = '\0';
+	if (!strcmp(word, "LOST"))
+		return -KX_FAKE_LOST;
+	if (!strcmp(word, "HOTPLUG"))
+		return -KX_FAKE_HOTPLUG;
 	v = strtol(word, &end, 10);
 	if (!*end)
 		return v > 0 && v < 4096 ? (int)v : 0;
@@ -191,6 +196,22 @@ void kx_syscall_fake_attr(const char *path, const char *value)
 	fclose(fp);
 }
 
+/* "HOTPLUG": 1 GiB of RAM at 4 GiB comes online during the call (appended to /proc/iomem) */
+static void fake_hotplug(void)
+{
+	char full[PATH_MAX];
+	FILE *fp;
+
+	if (!seam.sysroot || !seam.sysroot->root[0] ||
+	    !kx_sysroot_path(seam.sysroot, "/proc/iomem", full, sizeof(full)))
+		return;
+	fp = fopen(full, "ae");
+	if (!fp)
+		return;
+	fprintf(fp, "100000000-13fffffff : System RAM\n");
+	fclose(fp);
+}
+
 /* both layouts: /sys/kernel/kexec/ (6.19; written only where the sysroot has it) and the old */
 static void fake_set_loaded(bool crash, int value)
 {
@@ -202,7 +223,8 @@ static void fake_set_loaded(bool crash, int value)
 
 static const char *result_name(int r, char *buf, size_t size)
 {
-	return r == 0 ? "0" : kexec_errno_name(-r, buf, size);
+	return r == 0 ? "0" : r == KX_FAKE_LOST ? "0 (LOST)" : r == KX_FAKE_HOTPLUG ? "0 (HOTPLUG)"
+	       : kexec_errno_name(-r, buf, size);
 }
 
 int kx_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline,
@@ -224,6 +246,14 @@ int kx_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline,
 			 "cmdline=%s -> %s\n", kpath, ipath, cmdline_len, flags, esc ? esc : "?",
 			 result_name(r, name, sizeof(name)));
 		free(esc);
+		if (r == KX_FAKE_LOST) {
+			fake_set_loaded(crash, 0);      /* accepted, then gone */
+			return 0;
+		}
+		if (r == KX_FAKE_HOTPLUG) {
+			fake_hotplug();
+			r = 0;
+		}
 		if (r == 0)
 			fake_set_loaded(crash, !unload);
 		else if (crash && !unload && r != -EPERM && r != -EBUSY)
@@ -303,7 +333,14 @@ int kx_sys_kexec_load(uint64_t entry, const struct kx_segments *segs, unsigned l
 			 (unsigned long long)entry, segs->n, flags, list,
 			 result_name(r, name, sizeof(name)));
 		fake_dump(segs);
-		if (r == 0)
+		if (r == KX_FAKE_HOTPLUG) {
+			fake_hotplug();
+			r = 0;
+		}
+		if (r == KX_FAKE_LOST) {
+			fake_set_loaded(flags & KX_KEXEC_ON_CRASH, 0);
+			r = 0;
+		} else if (r == 0)
 			fake_set_loaded(flags & KX_KEXEC_ON_CRASH, 1);
 		else if ((flags & KX_KEXEC_ON_CRASH) && r != -EPERM && r != -EBUSY && r != -EINVAL)
 			fake_set_loaded(true, 0);       /* the old image was dropped first */

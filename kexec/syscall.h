@@ -29,7 +29,14 @@ bool kx_syscall_fake(void);
 void kx_syscall_fake_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kx_syscall_fake_attr(const char *path, const char *value);
 
-/* Entry `index` of a fake result list ("EBUSY,0,5"): -errno, 0 past its end or for "0". */
+/* Entry `index` of a fake result list ("EBUSY,0,5"): -errno, 0 past its end or for "0", and
+ * KX_FAKE_LOST for "LOST": the call succeeds but the kernel reports nothing loaded after it
+ * (what a load racing the kernel's crash hotplug handler was once seen to do). */
+#define KX_FAKE_LOST 4096
+/* "HOTPLUG": the call succeeds and 1 GiB of RAM at 4 GiB appears in the sysroot's /proc/iomem
+ * meanwhile (a DIMM onlined during the load). */
+#define KX_FAKE_HOTPLUG 4097
+
 int kx_fake_result(const char *list, unsigned index);
 /* The fake's results not used yet ("" when none): what a kexec this one runs starts with. */
 const char *kx_syscall_fake_remaining(void);

@@ -59,10 +59,8 @@ int kx_hp_event_kind(const char *action, const char *subsystem, const char *synt
 const char *kx_hp_kind_name(unsigned kind);
 int kx_hp_kind_parse(const char *s, size_t len, unsigned *ret);
 
-#define KX_HP_UNKNOWN (-1)      /* an int field whose file is absent or unreadable */
-
 struct kx_hp_sys {
-	int crash_loaded;               /* 0, 1 or KX_HP_UNKNOWN */
+	int crash_loaded;               /* 0, 1 or KX_TRI_UNKNOWN */
 	int fadump_enabled, fadump_registered, fadump_hotplug_ready;
 	bool standalone_dump;           /* s390: /sys/firmware/dump/dump_type is not "none" */
 	bool s390;

@@ -72,6 +72,15 @@ static const char *const hp_paths[KX_HP_SUBSYSTEMS] = {
 	[KX_HP_CPU] = "/sys/devices/system/cpu/crash_hotplug",
 };
 
+const char *kx_crash_loaded_path(const struct kx_sysroot *s)
+{
+	uint64_t v;
+	int r = read_int(s, "/sys/kernel/kexec/crash_loaded", 10, &v);
+
+	return r == -ENOENT || r == -ENOTDIR ? "/sys/kernel/kexec_crash_loaded"
+					     : "/sys/kernel/kexec/crash_loaded";
+}
+
 int kx_read_crash_loaded(const struct kx_sysroot *s)
 {
 	uint64_t v = 0;

@@ -18,7 +18,6 @@
 #include "ranges.h"
 #include "sysroot.h"
 
-#define KX_TRI_UNKNOWN (-1)     /* an int field whose file is absent or unreadable */
 
 struct kx_kexec_sys {
 	char osrelease[128];            /* /proc/sys/kernel/osrelease, "" when unknown */
@@ -81,6 +80,8 @@ int kx_read_crash_cma(const struct kx_sysroot *s, struct kx_ranges *ret, struct 
  * /sys/kernel/kexec_crash_loaded.  0, 1 or KX_TRI_UNKNOWN.  The one reader of this fact.
  */
 int kx_read_crash_loaded(const struct kx_sysroot *s);
+/* The file kx_read_crash_loaded() reads on this system, for messages. */
+const char *kx_crash_loaded_path(const struct kx_sysroot *s);
 
 /*
  * What kexec-hotplug decides on (lib/hotplug.h), read through the sysroot.  With expect_kernel

@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A 0/1 kernel fact whose file is absent or unreadable: the one "unknown" of every reader. */
+#define KX_TRI_UNKNOWN (-1)
+
 struct kx_sysroot {
 	char root[PATH_MAX];    /* "" for the running system */
 };

@@ -26,6 +26,9 @@ struct hp_ctx {
 /* The worker: returns at once when another holds hotplug.worker.lock. */
 int hp_worker(const struct hp_ctx *c);
 
+/* `check`: a load recorded but not loaded is reloaded (and verified); exit status. */
+int hp_check(const struct hp_ctx *c);
+
 /* `status [--json]`: exit status. */
 int hp_status(const struct hp_ctx *c, bool json);
 

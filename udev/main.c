@@ -40,7 +40,8 @@ static void usage(FILE *fp)
 	fputs("Usage:\n"
 	      " " PROG "                  (from udev) count the event in ACTION/SUBSYSTEM/DEVPATH\n"
 	      " " PROG " worker           settle the burst and reload (started by the above)\n"
-	      " " PROG " status [--json]  mode, counters, last reload and error\n"
+	      " " PROG " status [--json]  mode, armed or not, counters, last reload and error\n"
+	      " " PROG " check            reload a recorded load the kernel no longer has\n"
 	      "\nOptions:\n"
 	      " -j, --json       status as JSON\n"
 	      " -v, --verbose    log lines to stderr too\n"
@@ -249,8 +250,8 @@ int main(int argc, char **argv)
 	cmd = optind < argc ? argv[optind++] : NULL;
 	if (optind < argc)
 		return kx_usage_error("too many arguments");
-	if (cmd && strcmp(cmd, "worker") && strcmp(cmd, "status")) {
-		return kx_usage_error("unknown command '%.64s' (worker or status)", cmd);
+	if (cmd && strcmp(cmd, "worker") && strcmp(cmd, "status") && strcmp(cmd, "check")) {
+		return kx_usage_error("unknown command '%.64s' (worker, status or check)", cmd);
 	}
 	if (json && (!cmd || strcmp(cmd, "status")))
 		return kx_usage_error("--json goes with status");
@@ -264,5 +265,7 @@ int main(int argc, char **argv)
 		return on_event(&c);
 	if (!strcmp(cmd, "worker"))
 		return hp_worker(&c) < 0 ? 1 : 0;
+	if (!strcmp(cmd, "check"))
+		return hp_check(&c);
 	return hp_status(&c, json);
 }

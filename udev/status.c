@@ -19,12 +19,44 @@ static void utc(int64_t t, char *buf, size_t size)
 		snprintf(buf, size, "%lld", (long long)t);
 }
 
-static void print_text(const struct kx_hp_status *st, enum kx_hp_mechanism mech,
-		       const struct kx_crash_record *rec, bool have_rec)
+/* Would a panic now be captured: 1, 0 or KX_TRI_UNKNOWN, and the line that says so. */
+static int armed(enum kx_hp_mechanism mech, const struct kx_hp_sys *sys, char *line, size_t size)
 {
-	char when[64];
+	switch (mech) {
+	case KX_HP_MECH_REPAIR:
+		snprintf(line, size, "NOT ARMED: a load is recorded but no crash kernel is loaded; "
+			 "a panic now is not captured: run kexec-hotplug check");
+		return 0;
+	case KX_HP_MECH_NOTHING:
+		if (sys->crash_loaded == KX_TRI_UNKNOWN) {
+			snprintf(line, size, "unknown: the kernel does not say whether a crash kernel "
+				 "is loaded");
+			return KX_TRI_UNKNOWN;
+		}
+		snprintf(line, size, "no: nothing is loaded or registered");
+		return 0;
+	case KX_HP_MECH_FADUMP_KERNEL:
+	case KX_HP_MECH_FADUMP_REGISTER:
+		snprintf(line, size, "yes (fadump registered)");
+		return 1;
+	case KX_HP_MECH_STANDALONE:
+		snprintf(line, size, "yes (s390 dump)");
+		return 1;
+	default:
+		snprintf(line, size, "yes (a crash kernel is loaded)");
+		return 1;
+	}
+}
+
+static void print_text(const struct kx_hp_status *st, enum kx_hp_mechanism mech,
+		       const struct kx_hp_sys *sys, const struct kx_crash_record *rec,
+		       bool have_rec)
+{
+	char when[64], line[256];
 
 	printf("mode:         %s\n", kx_hp_mechanism_name(mech));
+	armed(mech, sys, line, sizeof(line));
+	printf("armed:        %s\n", line);
 	if (have_rec)
 		printf("saved load:   %s, hotplug %s, %s\n", rec->syscall,
 		       kx_hotplug_mode_name(rec->hotplug), rec->kernel);
@@ -47,14 +79,21 @@ static void print_text(const struct kx_hp_status *st, enum kx_hp_mechanism mech,
 }
 
 static void print_json(const struct kx_hp_status *st, enum kx_hp_mechanism mech,
-		       const struct kx_crash_record *rec, bool have_rec, const struct kx_err *e)
+		       const struct kx_hp_sys *sys, const struct kx_crash_record *rec,
+		       bool have_rec, const struct kx_err *e)
 {
 	struct kx_json j;
-	char when[64];
+	char when[64], line[256];
+	int a = armed(mech, sys, line, sizeof(line));
 
 	kx_json_init(&j, stdout);
 	kx_json_object_begin(&j, NULL);
 	kx_json_string(&j, "mode", kx_hp_mechanism_name(mech));
+	if (a == KX_TRI_UNKNOWN)
+		kx_json_null(&j, "armed");
+	else
+		kx_json_bool(&j, "armed", a == 1);
+	kx_json_string(&j, "armed_text", line);
 	if (have_rec) {
 		kx_json_object_begin(&j, "saved_load");
 		kx_json_string(&j, "syscall", rec->syscall);
@@ -118,9 +157,10 @@ int hp_status(const struct hp_ctx *c, bool json)
 	if (r < 0)
 		fprintf(stderr, PROG ": %s\n", e.msg);
 	if (json)
-		print_json(&st, kx_hp_mechanism(&sys, &saved), &rec, have_rec, r < 0 ? &e : NULL);
+		print_json(&st, kx_hp_mechanism(&sys, &saved), &sys, &rec, have_rec,
+			   r < 0 ? &e : NULL);
 	else
-		print_text(&st, kx_hp_mechanism(&sys, &saved), &rec, have_rec);
+		print_text(&st, kx_hp_mechanism(&sys, &saved), &sys, &rec, have_rec);
 	kx_crash_record_free(&rec);
 	return r < 0 ? 1 : 0;
 }

@@ -7,6 +7,8 @@ LIBEXEC_PROGRAMS += udev/kexec-hotplug
 MAN8             += man/kexec-hotplug.8
 UNIT_TESTS       += tests/unit/test-hotplug
 UDEV_RULES        = udev/98-kexec-hotplug.rules
+# the periodic repair check (kexec-hotplug check): a systemd timer and its service
+CHECK_UNITS       = udev/kexec-hotplug-check.service
 
 $(UDEV_OBJS) tests/unit/test-hotplug.o: CPPFLAGS += -I$(srcdir)/udev
 udev/main.o: CPPFLAGS += -DKX_SYSCONFDIR='"$(sysconfdir)"' -DKX_SBINDIR='"$(sbindir)"'
@@ -19,7 +21,12 @@ udev/kexec-hotplug: $(UDEV_OBJS) lib/libkx.a
 tests/unit/test-hotplug: tests/unit/test-hotplug.o udev/hpstate.o lib/libkx.a
 	$(CC) $(KX_LDFLAGS) -o $@ $< udev/hpstate.o $(KX_LIBS) $(CMOCKA_LIBS)
 
-all tests: $(UDEV_RULES)
+all tests: $(UDEV_RULES) $(CHECK_UNITS)
+$(CHECK_UNITS): udev/kexec-hotplug-check.service.in Makefile
+	@$(MKDIR_P) $(@D)
+	sed 's|@KEXEC_HOTPLUG@|$(libexecdir)/kexec-ext/kexec-hotplug|g' $(srcdir)/udev/kexec-hotplug-check.service.in >$@.tmp
+	mv $@.tmp $@
+
 $(UDEV_RULES): udev/98-kexec-hotplug.rules.in Makefile
 	@$(MKDIR_P) $(@D)
 	sed 's|@KEXEC_HOTPLUG@|$(libexecdir)/kexec-ext/kexec-hotplug|g' $(srcdir)/udev/98-kexec-hotplug.rules.in >$@.tmp
@@ -34,10 +41,17 @@ install-udev-rules: udev/98-kexec-hotplug.rules.in
 	  >$(DESTDIR)$(udevdir)/rules.d/98-kexec-hotplug.rules.tmp
 	chmod 0644 $(DESTDIR)$(udevdir)/rules.d/98-kexec-hotplug.rules.tmp
 	mv $(DESTDIR)$(udevdir)/rules.d/98-kexec-hotplug.rules.tmp $(DESTDIR)$(udevdir)/rules.d/98-kexec-hotplug.rules
+	$(MKDIR_P) $(DESTDIR)$(systemdsystemunitdir)
+	sed 's|@KEXEC_HOTPLUG@|$(libexecdir)/kexec-ext/kexec-hotplug|g' $(srcdir)/udev/kexec-hotplug-check.service.in \
+	  >$(DESTDIR)$(systemdsystemunitdir)/kexec-hotplug-check.service
+	chmod 0644 $(DESTDIR)$(systemdsystemunitdir)/kexec-hotplug-check.service
+	$(INSTALL) -m 0644 $(srcdir)/udev/kexec-hotplug-check.timer $(DESTDIR)$(systemdsystemunitdir)/kexec-hotplug-check.timer
 uninstall: uninstall-udev-rules
 uninstall-udev-rules:
 	rm -f $(DESTDIR)$(udevdir)/rules.d/98-kexec-hotplug.rules
+	rm -f $(DESTDIR)$(systemdsystemunitdir)/kexec-hotplug-check.service
+	rm -f $(DESTDIR)$(systemdsystemunitdir)/kexec-hotplug-check.timer
 clean: clean-udev-rules
 clean-udev-rules:
-	rm -f $(UDEV_RULES)
+	rm -f $(UDEV_RULES) $(CHECK_UNITS)
 .PHONY: install-udev-rules uninstall-udev-rules clean-udev-rules

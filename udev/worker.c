@@ -170,6 +170,75 @@ static int reregister_fadump(const struct hp_ctx *c, char *err, size_t size)
 	return kx_fadump_register(&st, NULL, kx_fadump_write_sysfs, (void *)&c->sysroot, err, size);
 }
 
+/*
+ * dm-crypt keys for kdump (6.16+): the keys were saved with the load being replaced; "reuse"
+ * hands them to the next load instead of asking for them again (which at hotplug time nobody
+ * can answer).  Only when keys are there: the kernel refuses it otherwise.
+ */
+#define DM_CRYPT_DIR "/sys/kernel/config/crash_dm_crypt_keys"
+static void reuse_dm_crypt_keys(const struct hp_ctx *c)
+{
+	uint64_t count = 0;
+	int fd;
+
+	if (kx_sysroot_read_u64(&c->sysroot, DM_CRYPT_DIR "/count", 10, &count) < 0 || !count)
+		return;
+	fd = kx_sysroot_open(&c->sysroot, DM_CRYPT_DIR "/reuse", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "1\n", 2) != 2)
+		kx_log(LOG_WARNING, "cannot write 1 to %s/reuse (%s): the reload may ask for the "
+		       "%llu dm-crypt keys again", DM_CRYPT_DIR, strerror(errno),
+		       (unsigned long long)count);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* After a reload kexec reported done: is a crash kernel loaded?  (kexec checks it too; this is
+ * the worker's own word for its log and status.) */
+static int verify_loaded(const struct hp_ctx *c, char *err, size_t size)
+{
+	int v = kx_read_crash_loaded(&c->sysroot);
+
+	for (unsigned n = 1; v == 0 && n < 5; n++) {
+		sleep_ms(20);
+		v = kx_read_crash_loaded(&c->sysroot);
+	}
+	if (v != 0)
+		return 0;
+	snprintf(err, size, "NOT ARMED: %s reads 0 after a reload kexec reported done; a panic "
+		 "now is not captured: run kexec-hotplug check", kx_crash_loaded_path(&c->sysroot));
+	return -EIO;
+}
+
+/* A reload of the record: dm-crypt keys reused, the record's command run, the result verified. */
+static int reload(const struct hp_ctx *c, const struct kx_crash_record *rec, bool lock_held,
+		  char *err, size_t size)
+{
+	int r;
+
+	reuse_dm_crypt_keys(c);
+	r = run_kexec(c, rec, lock_held, err, size);
+	return r < 0 ? r : verify_loaded(c, err, size);
+}
+
+/* The state lock (-1 when it cannot be had: logged, and the caller goes on) and the record. */
+static int lock_and_read(const struct hp_ctx *c, struct kx_crash_record *rec,
+			 struct kx_hp_saved *saved)
+{
+	struct kx_err e;
+	int fd = -1, r;
+
+	kx_err_clear(&e);
+	if (kx_state_lock(c->state_dir, &fd, &e) < 0)
+		kx_log(LOG_WARNING, "%s; going on without the lock", e.msg);
+	kx_err_clear(&e);
+	r = kx_state_read(c->state_dir, rec, &e);
+	if (r == 0)
+		kx_hp_saved_from(rec, saved);
+	else if (r != -ENOENT)
+		kx_log(LOG_ERR, "the saved load cannot be read (%s): treated as absent", e.msg);
+	return fd;
+}
+
 /* Decide for the burst: the strongest verdict of its kinds wins. */
 static void decide_burst(const struct hp_ctx *c, const struct burst *b,
 			 const struct kx_hp_saved *saved, struct kx_hp_decision *ret,
@@ -220,22 +289,14 @@ static bool one_burst(const struct hp_ctx *c)
 	describe(&b, what, sizeof(what));
 	/* the state lock from reading the record to the end of its reload: a load made meanwhile
 	 * by the admin is neither decided on stale nor overwritten by the record it replaced */
-	kx_err_clear(&e);
-	if (kx_state_lock(c->state_dir, &lock_fd, &e) < 0)
-		kx_log(LOG_WARNING, "%s; deciding without the lock", e.msg);
-	kx_err_clear(&e);
-	r = kx_state_read(c->state_dir, &rec, &e);
-	if (r == 0)
-		kx_hp_saved_from(&rec, &saved);
-	else if (r != -ENOENT)
-		kx_log(LOG_ERR, "the saved load cannot be read (%s): treated as absent", e.msg);
+	lock_fd = lock_and_read(c, &rec, &saved);
 	decide_burst(c, &b, &saved, &d, &o.ignored);
 	if (d.verdict == KX_HP_RELOAD || d.verdict == KX_HP_REREGISTER) {
 		int64_t t0 = kx_hp_now_ms();
 
 		o.acted = true;
-		r = d.verdict == KX_HP_RELOAD ? run_kexec(c, &rec, lock_fd >= 0, o.error,
-							  sizeof(o.error)) :
+		r = d.verdict == KX_HP_RELOAD ? reload(c, &rec, lock_fd >= 0, o.error,
+						       sizeof(o.error)) :
 			reregister_fadump(c, o.error, sizeof(o.error));
 		o.ok = r == 0;
 		o.duration_ms = kx_hp_now_ms() - t0;
@@ -283,4 +344,53 @@ int hp_worker(const struct hp_ctx *c)
 		if (kx_hp_status_load(c->state_dir, &st, &e) < 0 || kx_hp_status_pending(&st) == 0)
 			return 0;
 	}
+}
+
+/* An event-less burst for `check`: the outcome is counted like a burst's. */
+static const struct burst no_events;
+
+int hp_check(const struct hp_ctx *c)
+{
+	struct kx_crash_record rec = { 0 };
+	struct kx_hp_saved saved = { 0 };
+	struct kx_hp_decision d = { 0 };
+	struct kx_hp_sys sys;
+	struct outcome o = { .burst = &no_events, .d = &d };
+	struct kx_err e;
+	int lock_fd;
+
+	lock_fd = lock_and_read(c, &rec, &saved);
+	kx_hp_sys_read(&c->sysroot, kx_hp_saved_kernel_mode(&saved), c->cfg.rereads,
+		       c->cfg.reread_ms, &sys);
+	d.mechanism = kx_hp_mechanism(&sys, &saved);
+	if (d.mechanism != KX_HP_MECH_REPAIR) {
+		snprintf(d.reason, sizeof(d.reason), "check: %s", kx_hp_mechanism_name(d.mechanism));
+		if (lock_fd >= 0)
+			close(lock_fd);
+		kx_crash_record_free(&rec);
+		printf("%s: nothing to repair\n", kx_hp_mechanism_name(d.mechanism));
+		return 0;
+	}
+	d.verdict = KX_HP_RELOAD;
+	snprintf(d.reason, sizeof(d.reason), "check: a load is recorded but no crash kernel is "
+		 "loaded: reloading it");
+	kx_log(LOG_WARNING, "a load is recorded (%s, %s) but no crash kernel is loaded: "
+	       "reloading it", rec.syscall, rec.kernel);
+	int64_t t0 = kx_hp_now_ms();
+	o.acted = true;
+	o.ok = reload(c, &rec, lock_fd >= 0, o.error, sizeof(o.error)) == 0;
+	o.duration_ms = kx_hp_now_ms() - t0;
+	if (o.ok)
+		kx_log(LOG_INFO, "check: reloaded the crash kernel in %lld ms",
+		       (long long)o.duration_ms);
+	else
+		kx_log(LOG_ERR, "check: reloading the crash kernel failed: %s", o.error);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	kx_err_clear(&e);
+	if (kx_hp_status_update(c->state_dir, record_outcome, &o, NULL, &e) < 0)
+		kx_log(LOG_ERR, "%s", e.msg);
+	kx_crash_record_free(&rec);
+	printf("%s\n", o.ok ? "repaired: the recorded load is loaded again" : o.error);
+	return o.ok ? 0 : 1;
 }

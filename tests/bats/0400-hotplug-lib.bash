@@ -12,7 +12,7 @@ hp_env() {
 	export KEXEC_STATE_DIR=$d/state KEXEC_HOTPLUG_SYSROOT=$d/sys KEXEC_HOTPLUG_KEXEC=$d/kexec \
 		KEXEC_HOTPLUG_CONF=$d/hotplug.conf KX_STANDIN_LOG=$d/kexec.log
 	unset KEXEC_HOTPLUG_QUIET_MS KEXEC_HOTPLUG_MAX_SETTLE_MS KEXEC_HOTPLUG_SPAWN KX_STANDIN_SLEEP \
-		KX_STANDIN_RC SYNTH_UUID
+		KX_STANDIN_RC KX_STANDIN_LOSE SYNTH_UUID
 	bash "$MKHP" --kexec "$d/kexec"
 	printf 'quiet_ms = 50\nmax_settle_ms = 2000\nspawn = fork\nreread_ms = 10\n' >"$d/hotplug.conf"
 	: >"$d/kexec.log"

@@ -15,7 +15,7 @@ setup() {
 	assert_output "kexec-hotplug: no ACTION in the environment: udev runs this with an event (see kexec-hotplug(8)); try 'kexec-hotplug status'
 Try 'kexec-hotplug --help' for more information."
 	run -2 "$HP" reload
-	assert_line --index 0 "kexec-hotplug: unknown command 'reload' (worker or status)"
+	assert_line --index 0 "kexec-hotplug: unknown command 'reload' (worker, status or check)"
 	run -2 "$HP" worker --json
 	assert_line --index 0 "kexec-hotplug: --json goes with status"
 	run -0 "$HP" --help
@@ -26,6 +26,7 @@ Try 'kexec-hotplug --help' for more information."
 	bash "$MKHP" sys loaded=0
 	run -0 "$HP" status
 	assert_output "mode:         nothing loaded
+armed:        no: nothing is loaded or registered
 saved load:   none
 events:       0
 ignored:      0
@@ -37,7 +38,7 @@ last reload:  never
 last reason:  -
 last error:   -"
 	run -0 "$HP" status --json
-	assert_equal "$(jq -c . <<<"$output")" '{"mode":"nothing loaded","saved_load":null,"events":0,"ignored":0,"reloads":0,"reregisters":0,"failures":0,"pending":0,"last_reload":null,"last_reason":null,"last_error":null}'
+	assert_equal "$(jq -c . <<<"$output")" '{"mode":"nothing loaded","armed":false,"armed_text":"no: nothing is loaded or registered","saved_load":null,"events":0,"ignored":0,"reloads":0,"reregisters":0,"failures":0,"pending":0,"last_reload":null,"last_reason":null,"last_error":null}'
 }
 
 @test "a bad configuration line is reported with its line and the defaults are used" {

@@ -18,7 +18,7 @@
 #include "hpstate.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-#define U KX_HP_UNKNOWN
+#define U KX_TRI_UNKNOWN
 
 static unsigned kind(const char *name)
 {
