@@ -57,13 +57,21 @@ static bool settle(const struct hp_ctx *c)
 struct burst {
 	uint64_t n[KX_HP_KINDS];
 	uint64_t total;
+	int64_t first_ms;               /* when its first event came */
 };
+
+/* The end of this worker's last reload (0: none yet).  The kernel's crash hotplug handler takes
+ * kexec_trylock(); while our reload holds the lock it skips its header update ("crash hp:
+ * kexec_trylock() failed, elfcorehdr may be inaccurate"), so events that came during a reload
+ * are not covered by the kernel even where it maintains the header. */
+static int64_t last_reload_end_ms;
 
 static bool take_burst(struct kx_hp_status *st, void *ctx)
 {
 	struct burst *b = ctx;
 
 	b->total = 0;
+	b->first_ms = (int64_t)st->first_pending_ms;
 	for (unsigned k = 0; k < KX_HP_KINDS; k++) {
 		b->n[k] = st->pending[k];
 		b->total += st->pending[k];
@@ -291,6 +299,13 @@ static bool one_burst(const struct hp_ctx *c)
 	 * by the admin is neither decided on stale nor overwritten by the record it replaced */
 	lock_fd = lock_and_read(c, &rec, &saved);
 	decide_burst(c, &b, &saved, &d, &o.ignored);
+	if (d.verdict == KX_HP_IGNORE && d.mechanism == KX_HP_MECH_KERNEL && last_reload_end_ms &&
+	    b.first_ms <= last_reload_end_ms) {
+		d.verdict = KX_HP_RELOAD;
+		o.ignored = 0;
+		snprintf(d.reason, sizeof(d.reason), "events came while our reload held the kexec "
+			 "lock: the kernel skips its header update then (kexec_trylock); reloading");
+	}
 	if (d.verdict == KX_HP_RELOAD || d.verdict == KX_HP_REREGISTER) {
 		int64_t t0 = kx_hp_now_ms();
 
@@ -300,6 +315,8 @@ static bool one_burst(const struct hp_ctx *c)
 			reregister_fadump(c, o.error, sizeof(o.error));
 		o.ok = r == 0;
 		o.duration_ms = kx_hp_now_ms() - t0;
+		if (d.verdict == KX_HP_RELOAD)
+			last_reload_end_ms = kx_hp_now_ms();
 		if (o.ok)
 			kx_log(LOG_INFO, "%s after %llu events (%s) in %lld ms: %s",
 			       d.verdict == KX_HP_RELOAD ? "reloaded the crash kernel" :

@@ -149,3 +149,24 @@ loads() { grep -c '^kexec_\(file_\)\?load ' syscalls; }
 	run -0 grep -x 'OnBootSec=5min' "$tmr"
 	run -0 grep -x 'ConditionPathExists=/run/kexec/crash-load' "$svc"
 }
+
+@test "kexec-hotplug: in kernel-maintained mode, events that came during our reload make one more reload" {
+	# the kernel's crash hotplug handler skips its update while our reload holds the kexec lock
+	# (kexec_trylock): an online event then is not in the kernel's header, so it is ours to cover
+	hp_env "$BATS_TEST_TMPDIR/row"
+	bash "$MKHP" row/sys loaded=1 mem_hp=1 cpu_hp=1
+	save_record row kernel
+	KX_STANDIN_SLEEP=1 event remove memory
+	# wait until the reload is running, then an event the kernel maintains on its own
+	for ((i = 0; i < 100; i++)); do [ -s row/kexec.log ] && break; sleep 0.05; done
+	[ -s row/kexec.log ]
+	event online memory
+	wait_idle
+	assert_equal "$(wc -l <row/kexec.log)" 2
+	assert_equal "$(status_field last_reason)" "events came while our reload held the kexec lock: the kernel skips its header update then (kexec_trylock); reloading"
+	# the same event with no reload around it: the kernel's to handle
+	event online memory
+	wait_idle
+	assert_equal "$(wc -l <row/kexec.log)" 2
+	assert_equal "$(status_field last_reason)" "memory crash_hotplug 1: the kernel updates the header"
+}
