@@ -295,6 +295,9 @@ static void record_load(const struct kexec_ctx *c, const struct kexec_plan *p,
 	if (!getcwd(cwd, sizeof(cwd)))
 		snprintf(cwd, sizeof(cwd), "/");
 	rec.cwd = cwd;
+	/* the memory the dump of this load covers, for the freshness check (kexec -S, status) */
+	if (p->has_mem)
+		rec.ram = p->mem.ram;
 	kx_err_clear(&e);
 	if (!rec.kernel || (p->has_initrd && !p->unpack.initrd_from_image && !rec.initrd) ||
 	    kx_state_write(c->state_dir, &rec, &e) < 0)

@@ -94,6 +94,24 @@ int kexec_do_status(struct kexec_ctx *c, struct kx_err *err)
 		kx_fadump_read(&c->sysroot, &fa);
 		read_dump_type(c, dump_type, sizeof(dump_type));
 	}
+	enum kx_freshness fresh = KX_FRESH_UNKNOWN;
+	char fresh_line[640] = "";
+
+	if (o->crash && loaded == 1) {
+		struct kx_ranges ram = { 0 };
+		bool have_ram;
+
+		kx_err_clear(&e);
+		have_ram = kx_read_system_ram(&c->sysroot, &ram, &e) == 0;
+		fresh = kx_hp_freshness(have_rec ? &rec : NULL, &hp, have_ram ? &ram : NULL,
+					fresh_line, sizeof(fresh_line));
+		kx_ranges_free(&ram);
+		if (fresh == KX_FRESH_STALE)
+			kx_warn("the loaded crash kernel's dump is %s: reload it (kexec-hotplug does "
+				"after hotplug events)", fresh_line);
+		else
+			kx_debug("dump covers: %s", fresh_line);
+	}
 	/* reported, never repaired here: a status query changes nothing */
 	if (o->crash && mech == KX_HP_MECH_REPAIR)
 		kx_warn("NOT ARMED: a load is recorded (%s %s, in %s) but no crash kernel is loaded; "
@@ -143,6 +161,14 @@ int kexec_do_status(struct kexec_ctx *c, struct kx_err *err)
 			kx_json_object_end(&j);
 			kx_json_string(&j, "hotplug", kx_hp_mechanism_name(mech));
 			kx_json_bool(&j, "recorded_not_loaded", mech == KX_HP_MECH_REPAIR);
+			if (loaded == 1) {
+				kx_json_object_begin(&j, "freshness");
+				kx_json_string(&j, "state", kx_freshness_name(fresh));
+				kx_json_string(&j, "text", fresh_line);
+				kx_json_object_end(&j);
+			} else {
+				kx_json_null(&j, "freshness");
+			}
 			kexec_fadump_json(&j, &fa);
 			if (dump_type[0]) {
 				kx_json_object_begin(&j, "standalone_dump");

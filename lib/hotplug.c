@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hotplug.h"
+#include "units.h"
 
 /* kexec_load flags a header update needs (KEXEC_UPDATE_ELFCOREHDR, KEXEC_CRASH_HOTPLUG_SUPPORT) */
 #define UPDATE_FLAGS 0xcull
@@ -311,4 +312,95 @@ int kx_hp_config_parse(const char *text, size_t len, struct kx_hp_config *cfg, s
 	}
 	*cfg = c;
 	return 0;
+}
+
+const char *kx_freshness_name(enum kx_freshness f)
+{
+	static const char *const names[] = {
+		[KX_FRESH_UNKNOWN] = "unknown", [KX_FRESH_KERNEL] = "kernel",
+		[KX_FRESH_SAME] = "same", [KX_FRESH_STALE] = "stale",
+	};
+
+	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "unknown";
+}
+
+/* a minus b, both normalized: into ret (normalized) */
+static int ranges_minus(const struct kx_ranges *a, const struct kx_ranges *b, struct kx_ranges *ret)
+{
+	int r = kx_ranges_copy(ret, a);
+
+	for (size_t i = 0; r == 0 && i < b->n; i++)
+		r = kx_ranges_subtract(ret, b->r[i].start, b->r[i].end);
+	return r;
+}
+
+/* "1 GiB at 0x100000000, 512 MiB at 0x180000000 and 3 more" */
+static size_t describe_ranges(const struct kx_ranges *l, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < l->n && i < 3 && o < size; i++) {
+		char sz[32];
+
+		o += (size_t)snprintf(buf + o, size - o, "%s%s at %#llx", i ? ", " : "",
+				      kx_format_size(kx_range_size(&l->r[i]), sz, sizeof(sz)),
+				      (unsigned long long)l->r[i].start);
+	}
+	if (l->n > 3 && o < size)
+		o += (size_t)snprintf(buf + o, size - o, " and %zu more", l->n - 3);
+	return o;
+}
+
+enum kx_freshness kx_hp_freshness(const struct kx_crash_record *rec, const struct kx_hp_sys *sys,
+				  const struct kx_ranges *ram_now, char *line, size_t size)
+{
+	struct kx_ranges then = { 0 }, added = { 0 }, removed = { 0 };
+	enum kx_freshness f;
+	char a[256], d[256];
+
+	if (!rec) {
+		snprintf(line, size, "unknown: no load is recorded");
+		return KX_FRESH_UNKNOWN;
+	}
+	if (rec->hotplug == KX_HOTPLUG_KERNEL && sys->crash_hotplug[KX_HP_MEMORY] == 1) {
+		snprintf(line, size, "kernel-maintained: the kernel updates the header on memory "
+			 "and CPU hotplug");
+		return KX_FRESH_KERNEL;
+	}
+	if (!rec->ram.n) {
+		snprintf(line, size, "unknown: the record has no memory map (loaded by an older "
+			 "kexec); load again to compare");
+		return KX_FRESH_UNKNOWN;
+	}
+	if (!ram_now) {
+		snprintf(line, size, "unknown: the System RAM online now cannot be read");
+		return KX_FRESH_UNKNOWN;
+	}
+	int r = kx_ranges_copy(&then, &rec->ram);
+
+	if (r == 0) {
+		kx_ranges_normalize(&then);
+		r = ranges_minus(ram_now, &then, &added);
+	}
+	if (r == 0)
+		r = ranges_minus(&then, ram_now, &removed);
+	if (r < 0) {
+		snprintf(line, size, "unknown: out of memory");
+		f = KX_FRESH_UNKNOWN;
+	} else if (!added.n && !removed.n) {
+		snprintf(line, size, "fresh: the System RAM online now is what it was at load time");
+		f = KX_FRESH_SAME;
+	} else {
+		describe_ranges(&added, a, sizeof(a));
+		describe_ranges(&removed, d, sizeof(d));
+		snprintf(line, size, "stale: %s%s%s%s%s", a, added.n ? " added since the load, not in "
+			 "the dump" : "", added.n && removed.n ? "; " : "", d, removed.n ? " removed "
+			 "since the load, still in the dump" : "");
+		f = KX_FRESH_STALE;
+	}
+	kx_ranges_free(&then);
+	kx_ranges_free(&added);
+	kx_ranges_free(&removed);
+	return f;
 }

@@ -82,6 +82,19 @@ void kx_hp_saved_from(const struct kx_crash_record *rec, struct kx_hp_saved *ret
  * without one: kexec_file_load, or kexec_load with an update flag). */
 bool kx_hp_saved_kernel_mode(const struct kx_hp_saved *saved);
 
+/*
+ * Does the loaded crash kernel's header cover the memory online now?
+ *   KERNEL   the kernel keeps it (hotplug mode kernel and memory crash_hotplug 1);
+ *   SAME     the System RAM recorded at load time is the System RAM now;
+ *   STALE    it differs: line says what was added (not in the dump) or removed (still in it);
+ *   UNKNOWN  no record, a record without its memory map (an older kexec), or RAM unknown now.
+ * ram_now: System RAM now, normalized (NULL: unknown).  Pure.
+ */
+enum kx_freshness { KX_FRESH_UNKNOWN, KX_FRESH_KERNEL, KX_FRESH_SAME, KX_FRESH_STALE };
+enum kx_freshness kx_hp_freshness(const struct kx_crash_record *rec, const struct kx_hp_sys *sys,
+				  const struct kx_ranges *ram_now, char *line, size_t size);
+const char *kx_freshness_name(enum kx_freshness f);   /* "kernel", "same", "stale", "unknown" */
+
 /* The mechanism that would write the dump, as `kexec-hotplug status` names it. */
 enum kx_hp_mechanism {
 	KX_HP_MECH_NOTHING,             /* nothing loaded or registered */

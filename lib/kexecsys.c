@@ -513,3 +513,21 @@ int kx_read_crash_cma(const struct kx_sysroot *s, struct kx_ranges *ret, struct 
 	free(text);
 	return r;
 }
+
+int kx_read_system_ram(const struct kx_sysroot *s, struct kx_ranges *ret, struct kx_err *err)
+{
+	struct kx_crashmem mem;
+	struct kx_iomem iomem;
+	int r = kx_read_iomem(s, &iomem, err);
+
+	if (r < 0)
+		return r;
+	r = kx_crashmem_build(&iomem, NULL, NULL, &mem, err);
+	kx_iomem_free(&iomem);
+	if (r < 0)
+		return r;
+	*ret = mem.ram;
+	mem.ram = (struct kx_ranges){ 0 };
+	kx_crashmem_free(&mem);
+	return 0;
+}

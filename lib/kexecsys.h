@@ -80,6 +80,8 @@ int kx_read_crash_cma(const struct kx_sysroot *s, struct kx_ranges *ret, struct 
  * /sys/kernel/kexec_crash_loaded.  0, 1 or KX_TRI_UNKNOWN.  The one reader of this fact.
  */
 int kx_read_crash_loaded(const struct kx_sysroot *s);
+/* The System RAM online now (/proc/iomem's, normalized), for freshness checks. */
+int kx_read_system_ram(const struct kx_sysroot *s, struct kx_ranges *ret, struct kx_err *err);
 /* The file kx_read_crash_loaded() reads on this system, for messages. */
 const char *kx_crash_loaded_path(const struct kx_sysroot *s);
 

@@ -120,6 +120,9 @@ int kx_crash_record_format(const struct kx_crash_record *rec, char **ret, struct
 	sb_value(&b, "cwd", rec->cwd ? rec->cwd : "/");
 	if (rec->hotplug != KX_HOTPLUG_UNKNOWN)
 		sb_printf(&b, "hotplug %s\n", kx_hotplug_mode_name(rec->hotplug));
+	for (size_t i = 0; i < rec->ram.n; i++)
+		sb_printf(&b, "ram %#llx %#llx\n", (unsigned long long)rec->ram.r[i].start,
+			  (unsigned long long)rec->ram.r[i].end);
 	for (size_t i = 0; i < rec->argc; i++)
 		sb_value(&b, "arg", rec->argv[i]);
 	if (b.oom) {
@@ -185,7 +188,7 @@ int kx_crash_record_parse(const char *text, size_t len, struct kx_crash_record *
 		size_t klen = sp ? (size_t)(sp - line) : n;
 		const char *v = sp ? sp + 1 : line + n;
 		size_t vlen = (size_t)(line + n - v);
-		char num[32];
+		char num[48];
 
 		pos += n + 1;
 		lineno++;
@@ -232,6 +235,15 @@ int kx_crash_record_parse(const char *text, size_t len, struct kx_crash_record *
 		} else if (KEY("hotplug")) {
 			if (kx_hotplug_mode_parse(v, vlen, &rec.hotplug) < 0)
 				r = -EBADMSG;
+		} else if (KEY("ram")) {
+			unsigned long long a, z;
+			char tail;
+
+			/* bounded by the size kx_state_read() reads and by KX_RANGES_MAX */
+			if (sscanf(num, "%llx %llx%c", &a, &z, &tail) != 2 || a > z)
+				r = -EBADMSG;
+			else if (kx_ranges_add(&rec.ram, a, z) < 0)
+				r = -ENOMEM;
 		} else if (KEY("arg")) {
 			if (rec.argc == cap) {
 				char **na;
@@ -280,6 +292,7 @@ void kx_crash_record_free(struct kx_crash_record *rec)
 	free(rec->initrd);
 	free(rec->cmdline);
 	free(rec->cwd);
+	kx_ranges_free(&rec->ram);
 	for (size_t i = 0; i < rec->argc; i++)
 		free(rec->argv[i]);
 	free(rec->argv);

@@ -25,6 +25,9 @@
  *                                   flag and kexec-hotplug reloads; none: no support or
  *                                   --no-hotplug (kexec-hotplug reloads).  Absent in records of
  *                                   older loaders: "unknown".
+ *   ram 0x100000 0x3ffdffff         the System RAM online at load time, one line per range
+ *                                   (inclusive; absent in records of older loaders): what the
+ *                                   dump of this load covers, for the freshness check
  *   arg kexec                       argv, one line per argument, in order
  *   arg -p
  */
@@ -33,6 +36,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "ranges.h"
 
 #define KX_STATE_DIR_DEFAULT "/run/kexec"
 #define KX_STATE_RECORD "crash-load"
@@ -62,6 +66,7 @@ struct kx_crash_record {
 	char **argv;
 	size_t argc;
 	enum kx_hotplug_mode hotplug;   /* KX_HOTPLUG_UNKNOWN: no line written */
+	struct kx_ranges ram;           /* System RAM at load time; n 0: not recorded */
 };
 
 /* Undo kx_escape() into a new string (free()); NULL on a bad escape (or a \x00, which no C

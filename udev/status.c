@@ -48,15 +48,38 @@ static int armed(enum kx_hp_mechanism mech, const struct kx_hp_sys *sys, char *l
 	}
 }
 
-static void print_text(const struct kx_hp_status *st, enum kx_hp_mechanism mech,
-		       const struct kx_hp_sys *sys, const struct kx_crash_record *rec,
-		       bool have_rec)
+/* The freshness of the loaded crash kernel's dump, when one is loaded (else "" / UNKNOWN). */
+static enum kx_freshness freshness(const struct hp_ctx *c, const struct kx_hp_sys *sys,
+				   const struct kx_crash_record *rec, bool have_rec, char *line,
+				   size_t size)
 {
-	char when[64], line[256];
+	struct kx_ranges ram = { 0 };
+	enum kx_freshness f;
+	struct kx_err e;
+	bool have_ram;
+
+	line[0] = '\0';
+	if (sys->crash_loaded != 1)
+		return KX_FRESH_UNKNOWN;
+	kx_err_clear(&e);
+	have_ram = kx_read_system_ram(&c->sysroot, &ram, &e) == 0;
+	f = kx_hp_freshness(have_rec ? rec : NULL, sys, have_ram ? &ram : NULL, line, size);
+	kx_ranges_free(&ram);
+	return f;
+}
+
+static void print_text(const struct hp_ctx *c, const struct kx_hp_status *st,
+		       enum kx_hp_mechanism mech, const struct kx_hp_sys *sys,
+		       const struct kx_crash_record *rec, bool have_rec)
+{
+	char when[64], line[640];
 
 	printf("mode:         %s\n", kx_hp_mechanism_name(mech));
 	armed(mech, sys, line, sizeof(line));
 	printf("armed:        %s\n", line);
+	freshness(c, sys, rec, have_rec, line, sizeof(line));
+	if (line[0])
+		printf("dump covers:  %s\n", line);
 	if (have_rec)
 		printf("saved load:   %s, hotplug %s, %s\n", rec->syscall,
 		       kx_hotplug_mode_name(rec->hotplug), rec->kernel);
@@ -78,13 +101,14 @@ static void print_text(const struct kx_hp_status *st, enum kx_hp_mechanism mech,
 	printf("last error:   %s\n", st->last_error[0] ? st->last_error : "-");
 }
 
-static void print_json(const struct kx_hp_status *st, enum kx_hp_mechanism mech,
-		       const struct kx_hp_sys *sys, const struct kx_crash_record *rec,
-		       bool have_rec, const struct kx_err *e)
+static void print_json(const struct hp_ctx *c, const struct kx_hp_status *st,
+		       enum kx_hp_mechanism mech, const struct kx_hp_sys *sys,
+		       const struct kx_crash_record *rec, bool have_rec, const struct kx_err *e)
 {
 	struct kx_json j;
-	char when[64], line[256];
+	char when[64], line[640], fline[640];
 	int a = armed(mech, sys, line, sizeof(line));
+	enum kx_freshness f = freshness(c, sys, rec, have_rec, fline, sizeof(fline));
 
 	kx_json_init(&j, stdout);
 	kx_json_object_begin(&j, NULL);
@@ -94,6 +118,14 @@ static void print_json(const struct kx_hp_status *st, enum kx_hp_mechanism mech,
 	else
 		kx_json_bool(&j, "armed", a == 1);
 	kx_json_string(&j, "armed_text", line);
+	if (fline[0]) {
+		kx_json_object_begin(&j, "freshness");
+		kx_json_string(&j, "state", kx_freshness_name(f));
+		kx_json_string(&j, "text", fline);
+		kx_json_object_end(&j);
+	} else {
+		kx_json_null(&j, "freshness");
+	}
 	if (have_rec) {
 		kx_json_object_begin(&j, "saved_load");
 		kx_json_string(&j, "syscall", rec->syscall);
@@ -157,10 +189,10 @@ int hp_status(const struct hp_ctx *c, bool json)
 	if (r < 0)
 		fprintf(stderr, PROG ": %s\n", e.msg);
 	if (json)
-		print_json(&st, kx_hp_mechanism(&sys, &saved), &sys, &rec, have_rec,
+		print_json(c, &st, kx_hp_mechanism(&sys, &saved), &sys, &rec, have_rec,
 			   r < 0 ? &e : NULL);
 	else
-		print_text(&st, kx_hp_mechanism(&sys, &saved), &sys, &rec, have_rec);
+		print_text(c, &st, kx_hp_mechanism(&sys, &saved), &sys, &rec, have_rec);
 	kx_crash_record_free(&rec);
 	return r < 0 ? 1 : 0;
 }

@@ -38,7 +38,7 @@ last reload:  never
 last reason:  -
 last error:   -"
 	run -0 "$HP" status --json
-	assert_equal "$(jq -c . <<<"$output")" '{"mode":"nothing loaded","armed":false,"armed_text":"no: nothing is loaded or registered","saved_load":null,"events":0,"ignored":0,"reloads":0,"reregisters":0,"failures":0,"pending":0,"last_reload":null,"last_reason":null,"last_error":null}'
+	assert_equal "$(jq -c . <<<"$output")" '{"mode":"nothing loaded","armed":false,"armed_text":"no: nothing is loaded or registered","freshness":null,"saved_load":null,"events":0,"ignored":0,"reloads":0,"reregisters":0,"failures":0,"pending":0,"last_reload":null,"last_reason":null,"last_error":null}'
 }
 
 @test "a bad configuration line is reported with its line and the defaults are used" {

@@ -170,3 +170,30 @@ loads() { grep -c '^kexec_\(file_\)\?load ' syscalls; }
 	assert_equal "$(wc -l <row/kexec.log)" 2
 	assert_equal "$(status_field last_reason)" "memory crash_hotplug 1: the kernel updates the header"
 }
+
+@test "freshness: the memory recorded at load time against the memory now, in kexec -S and status" {
+	kexec_env
+	bash "$SRCDIR/tests/fixtures/mk-kexec-sysroot.sh" qemu-1g-6.1 sys61
+	run -0 kx -p -s --sysroot=sys61 vmlinuz --initrd=initrd.img
+	# the record carries the System RAM of the load
+	assert_equal "$(grep '^ram ' state/crash-load)" "ram 0x1000 0x9fbff
+ram 0x100000 0x3ffdffff"
+	run -1 --separate-stderr kx -p -S --json --sysroot=sys61
+	assert_equal "$(jq -c .freshness <<<"$output")" '{"state":"same","text":"fresh: the System RAM online now is what it was at load time"}'
+	# a DIMM onlined since: not in the dump until a reload
+	echo "100000000-13fffffff : System RAM" >>sys61/proc/iomem
+	run -1 kx -p -S --sysroot=sys61
+	assert_output "kexec: warning: the loaded crash kernel's dump is stale: 1 GiB at 0x100000000 added since the load, not in the dump: reload it (kexec-hotplug does after hotplug events)"
+	KEXEC_HOTPLUG_SYSROOT=$PWD/sys61 run -0 "$HP" status
+	assert_line "dump covers:  stale: 1 GiB at 0x100000000 added since the load, not in the dump"
+	# loaded again with the DIMM, which then goes: memory gone since the load is named too
+	run -0 kx -p -s --sysroot=sys61 vmlinuz --initrd=initrd.img
+	sed -i '/^100000000-13fffffff : System RAM/d' sys61/proc/iomem
+	KEXEC_HOTPLUG_SYSROOT=$PWD/sys61 run -0 "$HP" status --json
+	assert_equal "$(jq -r .freshness.text <<<"$output")" "stale: 1 GiB at 0x100000000 removed since the load, still in the dump"
+	# kernel-maintained: the kernel's word (crash_hotplug reads 1 once such an image is loaded)
+	run -0 kx -p -s --sysroot=sys vmlinuz --initrd=initrd.img
+	echo 1 >sys/sys/devices/system/memory/crash_hotplug
+	run -1 --separate-stderr kx -p -S --json --sysroot=sys
+	assert_equal "$(jq -r .freshness.state <<<"$output")" kernel
+}
