@@ -93,6 +93,7 @@ static const char *mechanism(const struct kexec_ctx *c)
 	kx_err_clear(&e);
 	if (kx_state_read(c->state_dir, &rec, &e) == 0) {
 		kx_hp_saved_from(&rec, &saved);
+		saved.cut_short = kx_state_marked(c->state_dir, NULL, 0) == 1;
 		kx_crash_record_free(&rec);
 	}
 	kx_hp_sys_read(&c->sysroot, false, 0, 0, &hp);

@@ -191,6 +191,8 @@ static int restore_by_command(const struct kx_crash_record *prev, char *why, siz
 			 prev->syscall);
 		return -ENOEXEC;
 	}
+	if (!kx_crash_record_replayable(prev, why, size))
+		return -EPERM;
 	if (n <= 0) {
 		snprintf(why, size, "cannot find this kexec (/proc/self/exe) to repeat the recorded "
 			 "%s load", prev->syscall);
@@ -446,6 +448,12 @@ static int run_load(struct kexec_ctx *c, const struct kexec_plan *p, bool last)
 		if (r < 0 && r != -ENOENT)
 			kx_warn("ignoring the saved load: %s", kx_err_text(&e, text, sizeof(text)));
 		before = crash_loaded_now(c);
+		/* from here the kernel may drop the loaded image: left behind, the marker tells
+		 * kexec-hotplug that this load was cut short (a restoring child is covered by its
+		 * parent's) */
+		kx_err_clear(&e);
+		if (!restoring && kx_state_mark(c->state_dir, "kexec", &e) < 0)
+			kx_debug("%s", kx_err_text(&e, text, sizeof(text)));
 	}
 
 	r = run_steps(p, &step);
@@ -471,6 +479,7 @@ static int run_load(struct kexec_ctx *c, const struct kexec_plan *p, bool last)
 			/* loaded and recorded; the caller plans again and the next load replaces it */
 			kx_warn("%s: planning the load again", res.message);
 			record_load(c, used, step);
+			kx_state_unmark(c->state_dir);
 			if (have_prev)
 				kx_crash_record_free(&prev);
 			if (lock_fd >= 0)
@@ -497,6 +506,8 @@ static int run_load(struct kexec_ctx *c, const struct kexec_plan *p, bool last)
 		res.hotplug = step->hotplug;
 		if (p->crash)
 			record_load(c, used, step);
+		if (p->crash && !restoring)
+			kx_state_unmark(c->state_dir);
 	} else if (r == -EIO && res.err == EIO) {
 		/* verified lost: said above */
 	} else {
@@ -507,8 +518,12 @@ static int run_load(struct kexec_ctx *c, const struct kexec_plan *p, bool last)
 		kexec_explain(-r, call, p->crash, false, c, used, res.message, sizeof(res.message));
 		kx_error("loading the %s %s failed: %s", p->crash ? "crash kernel" : "kernel",
 			 o->kernel, res.message);
-		if (p->crash && !restoring)
+		if (p->crash && !restoring) {
 			after_failed_crash_load(c, before, have_prev, &prev, &res);
+			/* nothing lost (nothing was loaded, it was kept, or it is restored) */
+			if (res.previous != PREV_LOST)
+				kx_state_unmark(c->state_dir);
+		}
 	}
 	if (o->json)
 		print_result_json(c, used, &res);
@@ -627,6 +642,7 @@ int kexec_do_unload(struct kexec_ctx *c, struct kx_err *err)
 		kx_err_clear(&e);
 		if (kx_state_remove(c->state_dir, &e) < 0)
 			kx_warn("%s", kx_err_text(&e, msg, sizeof(msg)));
+		kx_state_unmark(c->state_dir);
 	}
 	if (r < 0) {
 		kexec_explain(-r, call, o->crash, true, c, NULL, msg, sizeof(msg));

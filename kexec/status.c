@@ -89,6 +89,7 @@ int kexec_do_status(struct kexec_ctx *c, struct kx_err *err)
 
 		if (have_rec)
 			kx_hp_saved_from(&rec, &saved);
+		saved.cut_short = kx_state_marked(c->state_dir, NULL, 0) == 1;
 		kx_hp_sys_read(&c->sysroot, false, 0, 0, &hp);
 		mech = kx_hp_mechanism(&hp, &saved);
 		kx_fadump_read(&c->sysroot, &fa);

@@ -98,6 +98,7 @@ const char *kx_hp_mechanism_name(enum kx_hp_mechanism m)
 		[KX_HP_MECH_KERNEL] = "kernel-maintained",
 		[KX_HP_MECH_UDEV] = "udev reload",
 		[KX_HP_MECH_UNRECORDED] = "loaded without a record",
+		[KX_HP_MECH_UNLOADED] = "recorded load unloaded outside kexec-ext",
 	};
 
 	return (unsigned)m < sizeof(names) / sizeof(names[0]) ? names[m] : "?";
@@ -121,7 +122,8 @@ enum kx_hp_mechanism kx_hp_mechanism(const struct kx_hp_sys *sys, const struct k
 	if (sys->standalone_dump || (sys->s390 && sys->crash_loaded == 1))
 		return KX_HP_MECH_STANDALONE;
 	if (sys->crash_loaded != 1)
-		return saved->present ? KX_HP_MECH_REPAIR : KX_HP_MECH_NOTHING;
+		return !saved->present ? KX_HP_MECH_NOTHING : saved->cut_short ? KX_HP_MECH_REPAIR
+									      : KX_HP_MECH_UNLOADED;
 	if (!saved->present)
 		return KX_HP_MECH_UNRECORDED;
 	return kx_hp_saved_kernel_mode(saved) ? KX_HP_MECH_KERNEL : KX_HP_MECH_UDEV;
@@ -147,6 +149,11 @@ void kx_hp_decide(unsigned kind, const struct kx_hp_sys *sys, const struct kx_hp
 		ret->verdict = KX_HP_RELOAD;
 		SAY("a load is recorded but no crash kernel is loaded (a reload was cut short): "
 		    "reloading it");
+		return;
+	case KX_HP_MECH_UNLOADED:
+		SAY("a load is recorded but no crash kernel is loaded, and no load was cut short: "
+		    "it was unloaded on purpose (kexec-tools -p -u, a distribution's script); "
+		    "nothing is reloaded");
 		return;
 	case KX_HP_MECH_FADUMP_KERNEL:
 		SAY("fadump: the capture kernel builds the elfcorehdr (hotplug_ready 1)");

@@ -74,8 +74,10 @@ struct kx_hp_saved {
 	bool file_load;                 /* recorded with kexec_file_load */
 	uint64_t flags;
 	enum kx_hotplug_mode mode;
+	bool cut_short;                 /* the load-in-progress marker is there (state.h) */
 };
 
+/* From the record; cut_short stays false (the caller reads the marker: kx_state_marked). */
 void kx_hp_saved_from(const struct kx_crash_record *rec, struct kx_hp_saved *ret);
 
 /* Whether the saved load says the kernel maintains its header (the record's mode, or for a record
@@ -98,13 +100,16 @@ const char *kx_freshness_name(enum kx_freshness f);   /* "kernel", "same", "stal
 /* The mechanism that would write the dump, as `kexec-hotplug status` names it. */
 enum kx_hp_mechanism {
 	KX_HP_MECH_NOTHING,             /* nothing loaded or registered */
-	KX_HP_MECH_REPAIR,              /* a record but nothing loaded: a reload was cut short */
+	KX_HP_MECH_REPAIR,              /* a record, nothing loaded, the marker: a load was cut
+					   short */
 	KX_HP_MECH_FADUMP_KERNEL,       /* fadump, capture kernel builds the header */
 	KX_HP_MECH_FADUMP_REGISTER,     /* fadump, re-registered on hotplug */
 	KX_HP_MECH_STANDALONE,          /* s390 stand-alone dump or s390 kdump */
 	KX_HP_MECH_KERNEL,              /* kdump, the kernel maintains the header */
 	KX_HP_MECH_UDEV,                /* kdump, reloaded by kexec-hotplug */
 	KX_HP_MECH_UNRECORDED,          /* kdump loaded without a record: nothing to reload */
+	KX_HP_MECH_UNLOADED,            /* a record, nothing loaded, no load cut short: unloaded
+					   on purpose by another tool */
 };
 const char *kx_hp_mechanism_name(enum kx_hp_mechanism m);
 enum kx_hp_mechanism kx_hp_mechanism(const struct kx_hp_sys *sys, const struct kx_hp_saved *saved);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fileout.h"
@@ -407,4 +408,112 @@ int kx_state_remove(const char *dir, struct kx_err *err)
 	if (unlink(path) < 0 && errno != ENOENT)
 		return kx_err_set(err, -errno, "cannot remove %s: %s", path, strerror(errno));
 	return 0;
+}
+
+static int marker_path(const char *dir, char *path, size_t size)
+{
+	return snprintf(path, size, "%s/%s", dir, KX_STATE_MARKER) >= (int)size ? -ENAMETOOLONG : 0;
+}
+
+int kx_state_mark(const char *dir, const char *who, struct kx_err *err)
+{
+	char path[PATH_MAX], text[128];
+	int fd, n, r = 0;
+
+	if (marker_path(dir, path, sizeof(path)) < 0)
+		return kx_err_set(err, -ENAMETOOLONG, "state directory name too long");
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return kx_err_set(err, -errno, "cannot write %s: %s", path, strerror(errno));
+	n = snprintf(text, sizeof(text), "pid %ld time %lld by %.32s\n", (long)getpid(),
+		     (long long)time(NULL), who);
+	if (kx_write_all(fd, text, (size_t)n) < 0 || fsync(fd) < 0)
+		r = kx_err_set(err, -errno, "cannot write %s: %s", path, strerror(errno));
+	close(fd);
+	return r;
+}
+
+void kx_state_unmark(const char *dir)
+{
+	char path[PATH_MAX];
+
+	if (marker_path(dir, path, sizeof(path)) == 0)
+		unlink(path);
+}
+
+int kx_state_marked(const char *dir, char *info, size_t size)
+{
+	char path[PATH_MAX], *text;
+	struct kx_err e;
+	size_t n;
+	int r;
+
+	if (size)
+		info[0] = '\0';
+	if (marker_path(dir, path, sizeof(path)) < 0)
+		return 0;
+	kx_err_clear(&e);
+	r = kx_read_small_file(AT_FDCWD, path, NULL, 128,
+			       KX_READ_REGULAR | KX_READ_NOFOLLOW | KX_READ_TRUSTED, &text, &n, &e);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r == -EPERM || r == -EACCES ? -EPERM : 0;
+	if (size) {
+		size_t k = n < size ? n : size - 1;
+
+		memcpy(info, text, k);
+		info[k] = '\0';
+		info[strcspn(info, "\n")] = '\0';
+		for (size_t i = 0; info[i]; i++)
+			if ((unsigned char)info[i] < 0x20 || (unsigned char)info[i] > 0x7e)
+				info[i] = '?';
+	}
+	free(text);
+	return 1;
+}
+
+bool kx_crash_record_replayable(const struct kx_crash_record *rec, char *why, size_t size)
+{
+	static const char *const other[] = {
+		"--load", "--exec", "--unload", "--force", "--status", "--dry-run", "--help",
+		"--version", "--load-preserve-context", "--load-jump-back-helper", "--reuseinitrd",
+		"--print-ckr-size", "--estimate", "--elfcorehdr-out",
+	};
+	bool panic = false;
+
+	for (size_t i = 1; i < rec->argc; i++) {
+		const char *a = rec->argv[i];
+
+		if (!strcmp(a, "--"))
+			break;
+		if (!strcmp(a, "--load-panic")) {
+			panic = true;
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(other) / sizeof(other[0]); k++) {
+			size_t len = strlen(other[k]);
+
+			if (!strncmp(a, other[k], len) && (a[len] == '\0' || a[len] == '=')) {
+				snprintf(why, size, "its argument %.64s is not a crash load", a);
+				return false;
+			}
+		}
+		if (a[0] != '-' || a[1] == '-' || a[1] == '\0')
+			continue;
+		/* a cluster of short options: -t is the only one with an argument */
+		for (const char *c = a + 1; *c && *c != 't'; c++) {
+			if (*c == 'p')
+				panic = true;
+			else if (strchr("lefuS", *c)) {
+				snprintf(why, size, "its argument %.64s (-%c) is not a crash load", a, *c);
+				return false;
+			}
+		}
+		if (strchr(a + 1, 't') && !strchr(a + 1, 't')[1])
+			i++;    /* "-t TYPE": skip TYPE */
+	}
+	if (!panic)
+		snprintf(why, size, "its arguments have no -p: it is not a crash load");
+	return panic;
 }

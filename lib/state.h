@@ -91,4 +91,21 @@ int kx_state_write(const char *dir, const struct kx_crash_record *rec, struct kx
 int kx_state_read(const char *dir, struct kx_crash_record *ret, struct kx_err *err);
 int kx_state_remove(const char *dir, struct kx_err *err);
 
+/*
+ * The crash load in progress: `load-in-progress` holds "pid N time T by WHO", written (under the
+ * state lock) before a crash load syscall, which drops the loaded image first, and removed once
+ * the new image is verified or the old one restored.  Left behind, it says a load was cut short
+ * (a kexec killed, a load the kernel lost): the one case kexec-hotplug repairs.  A record without
+ * it and no crash kernel loaded was unloaded by someone else, on purpose.
+ * marked: 1 marked, 0 not, -EPERM for a file another user could have written (not trusted).
+ */
+#define KX_STATE_MARKER "load-in-progress"
+int kx_state_mark(const char *dir, const char *who, struct kx_err *err);
+void kx_state_unmark(const char *dir);
+int kx_state_marked(const char *dir, char *info, size_t size);
+
+/* Is the record's argv a crash load that may be replayed as root: -p / --load-panic, and none
+ * of -l, -e, -u, -f, -S, --dry-run (…) that would do something else.  why gets the reason. */
+bool kx_crash_record_replayable(const struct kx_crash_record *rec, char *why, size_t size);
+
 #endif

@@ -179,9 +179,10 @@ int hp_status(const struct hp_ctx *c, bool json)
 	kx_err_clear(&re);
 	r = kx_state_read(c->state_dir, &rec, &re);
 	have_rec = r == 0;
-	if (have_rec)
+	if (have_rec) {
 		kx_hp_saved_from(&rec, &saved);
-	else if (r != -ENOENT)
+		saved.cut_short = kx_state_marked(c->state_dir, NULL, 0) == 1;
+	} else if (r != -ENOENT)
 		fprintf(stderr, PROG ": warning: %s\n", re.msg);
 	kx_hp_sys_read(&c->sysroot, kx_hp_saved_kernel_mode(&saved), c->cfg.rereads,
 		       c->cfg.reread_ms, &sys);

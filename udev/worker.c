@@ -217,15 +217,40 @@ static int verify_loaded(const struct hp_ctx *c, char *err, size_t size)
 	return -EIO;
 }
 
-/* A reload of the record: dm-crypt keys reused, the record's command run, the result verified. */
+/* Waits before the 2nd and 3rd try of a failed reload. */
+static const unsigned retry_ms[] = { 1000, 3000 };
+
+/*
+ * A reload of the record: only a crash load is replayed; dm-crypt keys reused; the marker set
+ * (a reload cut short from here on is repaired later); the record's command run and the result
+ * verified; a failure tried again after 1 s and 3 s.  The marker is cleared once verified.
+ */
 static int reload(const struct hp_ctx *c, const struct kx_crash_record *rec, bool lock_held,
 		  char *err, size_t size)
 {
+	struct kx_err e;
 	int r;
 
+	if (!kx_crash_record_replayable(rec, err, size))
+		return -EPERM;
+	kx_err_clear(&e);
+	if (kx_state_mark(c->state_dir, "kexec-hotplug", &e) < 0)
+		kx_log(LOG_WARNING, "%s: a reload cut short will not be repaired", e.msg);
 	reuse_dm_crypt_keys(c);
-	r = run_kexec(c, rec, lock_held, err, size);
-	return r < 0 ? r : verify_loaded(c, err, size);
+	for (unsigned n = 0;; n++) {
+		r = run_kexec(c, rec, lock_held, err, size);
+		if (r == 0)
+			r = verify_loaded(c, err, size);
+		if (r == 0) {
+			kx_state_unmark(c->state_dir);
+			return 0;
+		}
+		if (n == sizeof(retry_ms) / sizeof(retry_ms[0]))
+			return r;
+		kx_log(LOG_WARNING, "reload %u of %zu failed (%s): trying again in %u ms", n + 1,
+		       sizeof(retry_ms) / sizeof(retry_ms[0]) + 1, err, retry_ms[n]);
+		sleep_ms(retry_ms[n]);
+	}
 }
 
 /* The state lock (-1 when it cannot be had: logged, and the caller goes on) and the record. */
@@ -240,9 +265,10 @@ static int lock_and_read(const struct hp_ctx *c, struct kx_crash_record *rec,
 		kx_log(LOG_WARNING, "%s; going on without the lock", e.msg);
 	kx_err_clear(&e);
 	r = kx_state_read(c->state_dir, rec, &e);
-	if (r == 0)
+	if (r == 0) {
 		kx_hp_saved_from(rec, saved);
-	else if (r != -ENOENT)
+		saved->cut_short = kx_state_marked(c->state_dir, NULL, 0) == 1;
+	} else if (r != -ENOENT)
 		kx_log(LOG_ERR, "the saved load cannot be read (%s): treated as absent", e.msg);
 	return fd;
 }
@@ -380,6 +406,9 @@ int hp_check(const struct hp_ctx *c)
 	kx_hp_sys_read(&c->sysroot, kx_hp_saved_kernel_mode(&saved), c->cfg.rereads,
 		       c->cfg.reread_ms, &sys);
 	d.mechanism = kx_hp_mechanism(&sys, &saved);
+	/* a marker left by a load that did load after all (we hold the lock: nobody is loading) */
+	if (saved.cut_short && sys.crash_loaded == 1)
+		kx_state_unmark(c->state_dir);
 	if (d.mechanism != KX_HP_MECH_REPAIR) {
 		snprintf(d.reason, sizeof(d.reason), "check: %s", kx_hp_mechanism_name(d.mechanism));
 		if (lock_fd >= 0)

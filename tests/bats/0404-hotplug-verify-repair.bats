@@ -90,22 +90,27 @@ loads() { grep -c '^kexec_\(file_\)\?load ' syscalls; }
 	run -0 "$HP" status
 	assert_line "armed:        NOT ARMED: a load is recorded but no crash kernel is loaded; a panic now is not captured: run kexec-hotplug check"
 	# the repair: the recorded load, replayed and verified
+	# (tried three times, each lost; the marker says the reload was cut short)
+	assert_equal "$(wc -l <row/kexec.log)" 3
+	[ -e row/state/load-in-progress ]
 	run -0 "$HP" check
 	assert_output "repaired: the recorded load is loaded again"
 	assert_equal "$(cat row/sys/sys/kernel/kexec_crash_loaded)" 1
-	assert_equal "$(wc -l <row/kexec.log)" 2
+	assert_equal "$(wc -l <row/kexec.log)" 4
+	[ ! -e row/state/load-in-progress ]
 	run -0 "$HP" status --json
 	assert_equal "$(jq -c '[.reloads, .armed]' <<<"$output")" '[1,true]'
 	# armed: nothing to do, nothing run
 	run -0 "$HP" check
 	assert_output "udev reload: nothing to repair"
-	assert_equal "$(wc -l <row/kexec.log)" 2
+	assert_equal "$(wc -l <row/kexec.log)" 4
 }
 
 @test "kexec-hotplug check: a repair that fails exits 1 with kexec's words; no record, nothing to do" {
 	hp_env "$BATS_TEST_TMPDIR/row"
 	bash "$MKHP" row/sys loaded=0
 	save_record row kernel
+	echo "pid 1 time 1732147200 by kexec" >row/state/load-in-progress
 	KX_STANDIN_RC=1 run -1 "$HP" check
 	assert_output "$BATS_TEST_TMPDIR/row/kexec exited 1: kexec: standin failure"
 	assert_equal "$(status_field failures)" 1
@@ -196,4 +201,48 @@ ram 0x100000 0x3ffdffff"
 	echo 1 >sys/sys/devices/system/memory/crash_hotplug
 	run -1 --separate-stderr kx -p -S --json --sysroot=sys
 	assert_equal "$(jq -r .freshness.state <<<"$output")" kernel
+}
+
+@test "a record with nothing loaded and no load cut short was unloaded on purpose: never reloaded" {
+	# kexec-tools' kexec -p -u, or a distribution's script, leaves our record behind
+	hp_env "$BATS_TEST_TMPDIR/row"
+	bash "$MKHP" row/sys loaded=0
+	save_record row none
+	event add cpu
+	wait_idle
+	run -0 "$HP" check
+	assert_output "recorded load unloaded outside kexec-ext: nothing to repair"
+	assert_equal "$(cat row/kexec.log)" ""
+	run -0 "$HP" status
+	assert_line "mode:         recorded load unloaded outside kexec-ext"
+	assert_line "last reason:  a load is recorded but no crash kernel is loaded, and no load was cut short: it was unloaded on purpose (kexec-tools -p -u, a distribution's script); nothing is reloaded"
+	# our own kexec -p leaves no marker behind once its load is verified, and -p -u none either
+	kexec_env
+	run -0 kx -p -s --sysroot=sys vmlinuz --initrd=initrd.img
+	[ ! -e state/load-in-progress ]
+	KEXEC_EXT_FAKE_ERRNO=LOST,LOST,LOST run -1 kx -p -s --sysroot=sys vmlinuz --initrd=initrd.img
+	run -0 cat state/load-in-progress
+	assert_output --regexp '^pid [0-9]+ time [0-9]+ by kexec$'
+	run -0 kx -p -u --sysroot=sys
+	[ ! -e state/load-in-progress ] && [ ! -e state/crash-load ]
+}
+
+@test "only a crash load is replayed: a record whose argv would -l, -e or -u is refused" {
+	hp_env "$BATS_TEST_TMPDIR/row"
+	bash "$MKHP" row/sys loaded=1
+	for args in "-l /home/evil/vmlinuz" "-p -e" "-pu" "-p --dry-run" "--exec -p" "-s /boot/vmlinuz"; do
+		save_record row none
+		# shellcheck disable=SC2086 # one word per argument
+		sed -i '/^arg /d' row/state/crash-load && printf 'arg %s\n' kexec $args >>row/state/crash-load
+		event add cpu
+		wait_idle
+		assert_equal "$(cat row/kexec.log)" ""
+		[[ $(status_field last_error) == *"not a crash load"* ]] || { status_field last_error; return 1; }
+	done
+	# -t TYPE's argument is not read as options: "-t uki" and "-tuki" replay
+	save_record row none
+	sed -i '/^arg /d' row/state/crash-load && printf 'arg %s\n' kexec -p -tuki /boot/uki.efi >>row/state/crash-load
+	event add cpu
+	wait_idle
+	assert_equal "$(wc -l <row/kexec.log)" 1
 }

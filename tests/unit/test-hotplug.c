@@ -82,15 +82,19 @@ static void every_row_of_the_decision_list(void **state)
 	} t[] = {
 #define SYS(loaded, fen, freg, fready, sa, s390, mem, cpu) \
 	{ loaded, fen, freg, fready, sa, s390, { mem, cpu }, { 0, 0 } }
-#define SAVED(present, file, flags, mode) { present, file, flags, KX_HOTPLUG_##mode }
+#define SAVED(present, file, flags, mode) { present, file, flags, KX_HOTPLUG_##mode, false }
+#define CUT_SHORT(file, flags, mode) { true, file, flags, KX_HOTPLUG_##mode, true }
 		/* 1. nothing loaded: boot coldplug, or after kexec -u */
 		{ "memory-online", SYS(0, U, U, U, false, false, 1, 1), SAVED(false, false, 0, UNKNOWN),
 		  KX_HP_IGNORE, KX_HP_MECH_NOTHING, "nothing is loaded" },
 		{ "cpu-add", SYS(U, U, U, U, false, false, U, U), SAVED(false, false, 0, UNKNOWN),
 		  KX_HP_IGNORE, KX_HP_MECH_NOTHING, "nothing is loaded" },
-		/* a record but nothing loaded: a reload killed mid-way; repair */
-		{ "cpu-online", SYS(0, U, U, U, false, false, 1, 1), SAVED(true, true, 2, KERNEL),
+		/* a record, nothing loaded, the marker: a reload killed mid-way; repair */
+		{ "cpu-online", SYS(0, U, U, U, false, false, 1, 1), CUT_SHORT(true, 2, KERNEL),
 		  KX_HP_RELOAD, KX_HP_MECH_REPAIR, "cut short" },
+		/* a record, nothing loaded, no marker: unloaded on purpose (kexec-tools -p -u) */
+		{ "cpu-online", SYS(0, U, U, U, false, false, 1, 1), SAVED(true, true, 2, KERNEL),
+		  KX_HP_IGNORE, KX_HP_MECH_UNLOADED, "unloaded on purpose" },
 		/* 2. fadump */
 		{ "memory-online", SYS(0, 1, 1, 1, false, false, U, U), SAVED(false, false, 0, UNKNOWN),
 		  KX_HP_IGNORE, KX_HP_MECH_FADUMP_KERNEL, "hotplug_ready 1" },
