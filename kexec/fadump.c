@@ -52,7 +52,7 @@ static int sysfs_write(void *ctx, const char *file, const char *value)
 
 static void json_tri(struct kx_json *j, const char *key, int v)
 {
-	if (v == KX_FADUMP_UNKNOWN)
+	if (v == KX_TRI_UNKNOWN)
 		kx_json_null(j, key);
 	else
 		kx_json_u64(j, key, (uint64_t)v);
@@ -79,7 +79,7 @@ void kexec_fadump_json(struct kx_json *j, const struct kx_fadump_state *st)
 
 static const char *tri_text(int v)
 {
-	return v == KX_FADUMP_UNKNOWN ? "absent" : v ? "1" : "0";
+	return v == KX_TRI_UNKNOWN ? "absent" : v ? "1" : "0";
 }
 
 /* What keeps the dump right across hotplug, in kexec-hotplug's words. */

@@ -16,7 +16,7 @@ static int read_tri(const struct kx_sysroot *s, const char *name)
 
 	snprintf(path, sizeof(path), KX_FADUMP_DIR "/%s", name);
 	if (kx_sysroot_read_u64(s, path, 10, &v) < 0)
-		return KX_FADUMP_UNKNOWN;
+		return KX_TRI_UNKNOWN;
 	return v ? 1 : 0;
 }
 
@@ -30,7 +30,7 @@ void kx_fadump_read(const struct kx_sysroot *s, struct kx_fadump_state *ret)
 	ret->enabled = read_tri(s, "enabled");
 	ret->registered = read_tri(s, "registered");
 	ret->hotplug_ready = read_tri(s, "hotplug_ready");
-	ret->present = ret->enabled != KX_FADUMP_UNKNOWN;
+	ret->present = ret->enabled != KX_TRI_UNKNOWN;
 	ret->has_mem_reserved = kx_sysroot_read_u64(s, KX_FADUMP_DIR "/mem_reserved", 10,
 						    &ret->mem_reserved) == 0;
 	/* release_mem is write-only: its presence is what counts */

@@ -28,11 +28,10 @@
 
 #define KX_FADUMP_DIR "/sys/kernel/fadump"
 #define KX_FADUMP_CMDLINE_SIZE 2048     /* COMMAND_LINE_SIZE, arch/powerpc/include/uapi/asm/setup.h */
-#define KX_FADUMP_UNKNOWN (-1)
 
 struct kx_fadump_state {
 	bool present;                   /* /sys/kernel/fadump/enabled exists */
-	int enabled, registered, hotplug_ready; /* 0, 1 or KX_FADUMP_UNKNOWN (absent) */
+	int enabled, registered, hotplug_ready; /* 0, 1 or KX_TRI_UNKNOWN (absent) */
 	bool has_mem_reserved;
 	uint64_t mem_reserved;
 	bool dump_active;               /* release_mem exists */

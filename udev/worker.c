@@ -170,12 +170,27 @@ static int run_kexec(const struct hp_ctx *c, const struct kx_crash_record *rec, 
 }
 
 /* fadump without hotplug_ready: register again, through the registrar kexec uses */
+/* ... and verified: registered reads 1 afterwards (a 0 is read again before it is believed) */
 static int reregister_fadump(const struct hp_ctx *c, char *err, size_t size)
 {
 	struct kx_fadump_state st;
+	int r;
 
 	kx_fadump_read(&c->sysroot, &st);
-	return kx_fadump_register(&st, NULL, kx_fadump_write_sysfs, (void *)&c->sysroot, err, size);
+	r = kx_fadump_register(&st, NULL, kx_fadump_write_sysfs, (void *)&c->sysroot, err, size);
+	for (unsigned n = 0; r == 0 && n < 5; n++) {
+		kx_fadump_read(&c->sysroot, &st);
+		if (st.registered != 0)
+			return 0;
+		sleep_ms(20);
+	}
+	if (r == 0) {
+		snprintf(err, size, "NOT ARMED: /sys/kernel/fadump/registered reads 0 after "
+			 "re-registering; a panic now is not captured: echo 1 > "
+			 "/sys/kernel/fadump/registered");
+		r = -EIO;
+	}
+	return r;
 }
 
 /*

@@ -246,3 +246,22 @@ ram 0x100000 0x3ffdffff"
 	wait_idle
 	assert_equal "$(wc -l <row/kexec.log)" 1
 }
+
+@test "the 6.19 layout: /sys/kernel/kexec/crash_loaded without the old name is what kexec-hotplug reads" {
+	hp_env "$BATS_TEST_TMPDIR/row"
+	bash "$MKHP" row/sys loaded=0
+	save_record row none
+	rm row/sys/sys/kernel/kexec_crash_loaded
+	mkdir -p row/sys/sys/kernel/kexec
+	echo 1 >row/sys/sys/kernel/kexec/crash_loaded
+	run -0 "$HP" status
+	assert_line "mode:         udev reload"
+	assert_line "armed:        yes (a crash kernel is loaded)"
+	echo 0 >row/sys/sys/kernel/kexec/crash_loaded
+	run -0 "$HP" status
+	assert_line "mode:         recorded load unloaded outside kexec-ext"
+	# neither name: unknown, not "not loaded"
+	rm row/sys/sys/kernel/kexec/crash_loaded row/state/crash-load
+	run -0 "$HP" status --json
+	assert_equal "$(jq -c '[.mode, .armed]' <<<"$output")" '["nothing loaded",null]'
+}

@@ -13,7 +13,7 @@
 
 #include "fadump.h"
 
-#define U KX_FADUMP_UNKNOWN
+#define U KX_TRI_UNKNOWN
 
 static void put(const char *root, const char *path, const char *text)
 {
