@@ -47,13 +47,17 @@ lab_copy_bin() {
 	done
 }
 
-# modules a Debian kernel needs for virtio-blk (and virtio-pci on 6.1), in load order, uncompressed
+# lab_virtio_modules ROOT KVER [MODULE…]: the modules a Debian kernel needs for virtio-blk (and
+# virtio-pci on 6.1), in load order, uncompressed; with MODULEs (a hook's: virtio_mem), those and
+# what they need, appended to the load order
 lab_virtio_modules() {
 	local root=$1 kver=$2 dir=/lib/modules/$2 want line m name
+	shift 2
 	mkdir -p "$root/lib/modules"
-	: >"$root/lib/modules/load-order"
+	[ $# -gt 0 ] || : >"$root/lib/modules/load-order"
 	[ -f "$dir/modules.dep" ] || return 0
-	for want in virtio_pci virtio_blk; do
+	[ $# -gt 0 ] || set -- virtio_pci virtio_blk
+	for want in "$@"; do
 		line=$(grep -E "/$want\.ko(\.xz|\.zst)?:" "$dir/modules.dep") || continue
 		for m in $(echo "${line#*:}" | tr ' ' '\n' | tac) "${line%%:*}"; do
 			[ -n "$m" ] || continue
@@ -343,16 +347,23 @@ lab_cycle() {
 	rm -f "$disk" "$LAB_LOGS/$name.log" "$LAB_LOGS/$name.qmp"
 	truncate -s "${LAB_DISK_SIZE:-3G}" "$disk"
 	if [[ $args == *kx_hotplug=1* ]]; then
+		# kx_vmem=1: the memory comes from a virtio-mem device (4 GiB region, nothing plugged
+		# at boot) grown to 1 GiB over QMP, instead of a pc-dimm
+		local vmem=() grow
+		grow=('{"execute": "object-add", "arguments": {"qom-type": "memory-backend-ram", "id": "mem1", "size": 1073741824}}'
+		      '{"execute": "device_add", "arguments": {"driver": "pc-dimm", "id": "dimm1", "memdev": "mem1"}}')
+		if [[ $args == *kx_vmem=1* ]]; then
+			vmem=(-object memory-backend-ram,id=vmem0,size=4G
+			      -device virtio-mem-pci,id=vm0,memdev=vmem0,requested-size=0)
+			grow=('{"execute": "qom-set", "arguments": {"path": "vm0", "property": "requested-size", "value": 1073741824}}')
+		fi
 		qmp="$LAB_OUT/$name.qmp.sock"
 		rm -f "$qmp"
 		LAB_MEM=1G,slots=4,maxmem=8G LAB_DISK=$disk LAB_QMP=$qmp \
-			lab_boot "$name" "$kver" "$kimg" "crashkernel=256M kx_test=first $args" &
+			lab_boot "$name" "$kver" "$kimg" "crashkernel=256M kx_test=first $args" "${vmem[@]}" &
 		pid=$!
 		if lab_wait_log "$name" READY_FOR_HOTPLUG 600; then
-			lab_qmp "$qmp" \
-				'{"execute": "object-add", "arguments": {"qom-type": "memory-backend-ram", "id": "mem1", "size": 1073741824}}' \
-				'{"execute": "device_add", "arguments": {"driver": "pc-dimm", "id": "dimm1", "memdev": "mem1"}}' \
-				>"$LAB_LOGS/$name.qmp" 2>&1 || true
+			lab_qmp "$qmp" "${grow[@]}" >"$LAB_LOGS/$name.qmp" 2>&1 || true
 			if [[ $args == *kx_unplug=1* ]] && lab_wait_log "$name" READY_FOR_UNPLUG 600; then
 				lab_qmp "$qmp" '{"execute": "device_del", "arguments": {"id": "dimm1"}}' \
 					>>"$LAB_LOGS/$name.qmp" 2>&1 || true

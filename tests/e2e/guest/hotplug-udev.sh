@@ -43,6 +43,9 @@ wait_reloads() {
 	return 1
 }
 
+# kx_vmem=1: the memory comes from a virtio-mem device; its driver is in the load order
+# (tests/e2e/initramfs-virtio-mem.sh), loaded here, before the host grows it
+[ "$(param kx_vmem 0)" = 1 ] && load_modules
 n0=$(mem_blocks)
 echo "READY_FOR_HOTPLUG blocks=$n0"
 i=0
