@@ -144,6 +144,7 @@ int up_zboot(struct unpacker *u, const unsigned char *p, size_t len, struct kx_u
 		if (strlen(zboot_comp[i].comp) != n || memcmp(comp, zboot_comp[i].comp, n))
 			continue;
 		l->name = zboot_comp[i].layer;
+		l->codec = zboot_comp[i].kind;
 		l->offset = off;
 		l->in_size = size;
 		u->off0 = off;

@@ -143,6 +143,8 @@ static int peel(struct unpacker *u, const unsigned char *buf, size_t len)
 		l = &u->res.layer[u->res.nlayers];
 		*l = (struct kx_unpack_layer){ .kind = kind, .name = kx_pack_name(kind),
 					       .in_size = cur_len };
+		if (kind != KX_PACK_UKI && kind != KX_PACK_ZBOOT)
+			l->codec = kind;
 		if (kind == KX_PACK_UKI) {
 			r = take_uki(u, l, &cur, &cur_len);
 			if (r < 0)
