@@ -26,6 +26,7 @@ tests/unit/test-unpack: tests/fixtures/bzimage-unpack
 clean: clean-unpack
 clean-unpack:
 	rm -f tests/fixtures/bzimage-unpack
+	rm -rf tests/fixtures/arm64-images
 .PHONY: clean-unpack
 # its seeds are the inputs the unit test builds (tests/fuzz/run-fuzz.sh)
 fuzz: tests/unit/test-unpack
