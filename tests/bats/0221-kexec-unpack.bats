@@ -89,7 +89,7 @@ setup() {
 	objcopy --add-section .linux=vmlinuz.gz --add-section .initrd=initrd.img \
 		--add-section .cmdline=cmd stub.efi uki.efi
 	# .linux where objdump says its data is
-	off=$(objdump -h uki.efi | awk '$2 == ".linux" { print strtonum("0x" $6) }')
+	off=$((16#$(objdump -h uki.efi | awk '$2 == ".linux" { print $6 }')))
 	run -0 kx -p -s --dry-run --sysroot=sys uki.efi
 	assert_line --regexp '^unpacked      a memfd, not the file \([0-9.]+ MiB\), is passed to the kernel:$'
 	assert_line "  UKI          at $(printf '%#x' "$off"), 8.0 KiB -> 8.0 KiB"
