@@ -107,7 +107,8 @@ static int too_big(struct unpacker *u, uint64_t at)
 
 	return up_fail(u, -ENOEXEC, at,
 		       "inflates past the %llu %s limit at input offset %llu: not a kernel (a "
-		       "kernel Image is tens of MiB), or raise the limit", mib ? l >> 20 : l,
+		       "kernel Image is tens of MiB); if it is one, unpack it first and pass "
+		       "what comes out", mib ? l >> 20 : l,
 		       mib ? "MiB" : "byte", (unsigned long long)at);
 }
 
@@ -352,7 +353,8 @@ static int do_lzma(struct unpacker *u, const unsigned char *in, size_t in_len, s
 			r = up_fail(u, -ENOEXEC, u->off0 + s.total_in,
 				    "the %s data needs %llu MiB of memory to decode (its "
 				    "dictionary), more than an output within the limit ever needs: "
-				    "not a kernel, or raise the limit", codec,
+				    "not a kernel; if it is one, unpack it first (xz -d) and pass "
+				    "what comes out", codec,
 				    (unsigned long long)(lzma_memusage(&s) >> 20));
 		else if (z == LZMA_BUF_ERROR)
 			r = truncated(u, codec, in_len);
@@ -403,7 +405,8 @@ static int do_zstd(struct unpacker *u, const unsigned char *in, size_t in_len, s
 				r = up_fail(u, -ENOEXEC, u->off0 + ib.pos,
 					    "the zstd frame at input offset %llu asks for a window "
 					    "of more than 2^%u bytes, more than an output within "
-					    "the limit ever needs: not a kernel, or raise the limit",
+					    "the limit ever needs: not a kernel; if it is one, unpack "
+					    "it first (zstd -d) and pass what comes out",
 					    (unsigned long long)(u->off0 + ib.pos), wlog);
 			else
 				r = corrupt(u, "zstd", ib.pos, ZSTD_getErrorName(z));
