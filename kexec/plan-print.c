@@ -293,6 +293,10 @@ void plan_print_json(const struct kexec_ctx *c, const struct kexec_plan *p, stru
 
 		kx_json_object_begin(j, NULL);
 		kx_json_string(j, "container", l->name);
+		if (l->codec != KX_PACK_NONE)
+			kx_json_string(j, "compression", kx_pack_name(l->codec));
+		else
+			kx_json_null(j, "compression");
 		kx_json_u64(j, "offset", l->offset);
 		kx_json_u64(j, "in_size", l->in_size);
 		kx_json_u64(j, "out_size", l->out_size);

@@ -36,6 +36,8 @@ enum kx_pack {
 
 struct kx_unpack_layer {
 	enum kx_pack kind;
+	enum kx_pack codec;     /* the compression it undid: kind for a compressed file, the
+				   payload's for a zboot, KX_PACK_NONE for a UKI */
 	const char *name;       /* static: "gzip", "zboot (gzip)", "UKI" */
 	uint64_t offset;        /* where its packed bytes start in its input (the outer layer's
 				   output, or the file for the first layer): 0 for a compressed

@@ -12,6 +12,9 @@ pkgs=(
 	# tests
 	libcmocka-dev bats bats-assert bats-support jq binutils elfutils time clang umockdev libumockdev-dev
 	libclang-rt-14-dev groff-base man-db git util-linux device-tree-compiler zstd xz-utils bzip2
+	# the arm64 images of tests/fixtures/mk-arm64-images.sh: an objcopy that writes aarch64 PE
+	# (pei-aarch64-little) for the UKI, python3 for the zboot header
+	binutils-aarch64-linux-gnu python3
 	# cross builds (tests/cross-build.sh): the compilers and their C libraries (a Recommends of the
 	# compilers, so --no-install-recommends leaves them out); the other libraries are unpacked there
 	gcc-aarch64-linux-gnu gcc-powerpc64le-linux-gnu gcc-s390x-linux-gnu file

@@ -67,6 +67,40 @@ setup() {
 	assert_output "kexec: -t uki: vmlinuz is not a Unified Kernel Image (no PE file with a .linux section)"
 }
 
+@test "a gzip bzImage: its layer and the kernel inside, exactly, in the text and the JSON plan" {
+	gzip -9 -n -c vmlinuz >vmlinuz.gz
+	run -0 kx -p -s --dry-run --sysroot=sys vmlinuz.gz
+	# 8193 bytes of gzip (the bzImage is sparse) -> 8247232 bytes; the kernel segment's memsz is
+	# the header's init_size 0x3f98000 (63.5 MiB), not the size of either file
+	assert_line "kernel        vmlinuz.gz: bzImage64, boot protocol 2.15, 7.8 MiB"
+	assert_line "unpacked      a memfd, not the file (8.0 KiB), is passed to the kernel:"
+	assert_line "  gzip         at 0, 8.0 KiB -> 7.8 MiB"
+	assert_line "  bzImage64    7.8 MiB"
+	assert_line "  kernel        0x0000000037000000  0x000000003af97fff  63.5 MiB    7.8 MiB"
+	run -0 kx -p -s --dry-run --json --sysroot=sys vmlinuz.gz
+	assert_equal "$(jq -c .kernel <<<"$output")" \
+		'{"path":"vmlinuz.gz","size":8247232,"type":"bzImage64","protocol":"2.15","version":"6.1.0-56-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)","load_memsz":66682880,"alignment":2097152,"cmdline_max":2047,"unpacked":[{"container":"gzip","compression":"gzip","offset":0,"in_size":8193,"out_size":8247232}],"file_size":8193}'
+}
+
+@test "a UKI whose .linux is a gzip bzImage: both layers, exactly, in the text and the JSON plan" {
+	gzip -9 -n -c vmlinuz >vmlinuz.gz
+	printf 'console=ttyS0 quiet\n' >cmd
+	cp /boot/vmlinuz-"$(cd /boot && ls vmlinuz-* | sed 's/^vmlinuz-//' | head -n 1)" stub.efi
+	objcopy --add-section .linux=vmlinuz.gz --add-section .initrd=initrd.img \
+		--add-section .cmdline=cmd stub.efi uki.efi
+	# .linux where objdump says its data is
+	off=$((16#$(objdump -h uki.efi | awk '$2 == ".linux" { print $6 }')))
+	run -0 kx -p -s --dry-run --sysroot=sys uki.efi
+	assert_line --regexp '^unpacked      a memfd, not the file \([0-9.]+ MiB\), is passed to the kernel:$'
+	assert_line "  UKI          at $(printf '%#x' "$off"), 8.0 KiB -> 8.0 KiB"
+	assert_line "  gzip         at 0, 8.0 KiB -> 7.8 MiB"
+	assert_line "  bzImage64    7.8 MiB"
+	run -0 kx -p -s --dry-run --json --sysroot=sys uki.efi
+	assert_equal "$(jq -c .kernel.unpacked <<<"$output")" \
+		"[{\"container\":\"UKI\",\"compression\":null,\"offset\":$off,\"in_size\":8193,\"out_size\":8193},{\"container\":\"gzip\",\"compression\":\"gzip\",\"offset\":0,\"in_size\":8193,\"out_size\":8247232}]"
+	assert_equal "$(jq -c '[.kernel.file_size, .kernel.size]' <<<"$output")" "[$(stat -c %s uki.efi),8247232]"
+}
+
 @test "a truncated compressed kernel is refused, naming the file, the layer and the offset" {
 	gzip -9 -c vmlinuz | head -c 4000 >cut.gz
 	run -1 kx -p -s --dry-run --sysroot=sys cut.gz

@@ -342,6 +342,7 @@ static void each_codec_round_trips_and_names_its_layer(void **state)
 		assert_int_equal(u.nlayers, 1);
 		assert_int_equal(u.layer[0].kind, codecs[i]);
 		assert_string_equal(u.layer[0].name, kx_pack_name(codecs[i]));
+		assert_int_equal(u.layer[0].codec, codecs[i]);
 		assert_int_equal(u.layer[0].offset, 0);
 		assert_int_equal(u.layer[0].in_size, z.len);
 		assert_int_equal(u.layer[0].out_size, img.len);
@@ -502,6 +503,7 @@ static void zboot_takes_each_kernel_codec_and_layers_nest_three_deep(void **stat
 		assert_int_equal(unpack(zb, 0, &u, &e), 0);
 		assert_int_equal(u.nlayers, 1);
 		assert_string_equal(u.layer[0].name, z[i].name);
+		assert_int_equal(u.layer[0].codec, z[i].kind);
 		assert_int_equal(u.layer[0].in_size, p.len);
 		expect_kernel(&u, img);
 		kx_unpacked_free(&u);
@@ -517,9 +519,12 @@ static void zboot_takes_each_kernel_codec_and_layers_nest_three_deep(void **stat
 		assert_int_equal(unpack(u1, 0, &u, &e), 0);
 		assert_int_equal(u.nlayers, 3);
 		assert_string_equal(u.layer[0].name, "UKI");
+		assert_int_equal(u.layer[0].codec, KX_PACK_NONE);
 		assert_string_equal(u.layer[1].name, "zboot (xz)");
+		assert_int_equal(u.layer[1].codec, KX_PACK_XZ);
 		assert_int_equal(u.layer[1].out_size, gz.len);
 		assert_string_equal(u.layer[2].name, "gzip");
+		assert_int_equal(u.layer[2].codec, KX_PACK_GZIP);
 		expect_kernel(&u, img);
 		assert_string_equal(u.cmdline, "quiet");
 		kx_unpacked_free(&u);
