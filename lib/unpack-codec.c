@@ -82,7 +82,7 @@ bool up_is_lzma(const unsigned char *p, size_t len)
 	lp = props / 9 % 5;
 	if (lc + lp > 4)
 		return false;
-	dict = up_le32(p + 1);
+	dict = kx_le32(p + 1);
 	if (dict < 4096 || dict > 0x60000000u)
 		return false;
 	low = dict & -dict;

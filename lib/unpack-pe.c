@@ -46,11 +46,11 @@ static bool pe_table(const unsigned char *p, size_t len, uint64_t *ret_table, un
 	*ret_truncated = false;
 	if (len < PE_LFANEW + 4 || p[0] != 'M' || p[1] != 'Z')
 		return false;
-	pe = up_le32(p + PE_LFANEW);
+	pe = kx_le32(p + PE_LFANEW);
 	if (!up_in_bounds(len, pe, PE_COFF_END) || memcmp(p + pe, "PE\0\0", 4))
 		return false;
-	n = up_le16(p + pe + PE_NSECT);
-	table = pe + PE_COFF_END + up_le16(p + pe + PE_OPTSIZE);
+	n = kx_le16(p + pe + PE_NSECT);
+	table = pe + PE_COFF_END + kx_le16(p + pe + PE_OPTSIZE);
 	if (!up_in_bounds(len, table, (uint64_t)n * SEC_SIZE)) {
 		*ret_truncated = true;
 		return false;
@@ -102,8 +102,8 @@ int up_pe_check(struct unpacker *u, const unsigned char *p, size_t len)
 		return up_fail(u, -ENOEXEC, PE_LFANEW,
 			       "the PE section table (%u entries, after the header at offset %u) "
 			       "runs past the end of the %zu-byte image: the file is cut short",
-			       up_le16(p + up_le32(p + PE_LFANEW) + PE_NSECT),
-			       up_le32(p + PE_LFANEW), len);
+			       kx_le16(p + kx_le32(p + PE_LFANEW) + PE_NSECT),
+			       kx_le32(p + PE_LFANEW), len);
 	return 0;
 }
 
@@ -126,7 +126,7 @@ static const struct {
 int up_zboot(struct unpacker *u, const unsigned char *p, size_t len, struct kx_unpack_layer *l,
 	     unsigned char **ret_out, size_t *ret_len)
 {
-	uint32_t off = up_le32(p + ZB_PAYLOAD_OFF), size = up_le32(p + ZB_PAYLOAD_SIZE);
+	uint32_t off = kx_le32(p + ZB_PAYLOAD_OFF), size = kx_le32(p + ZB_PAYLOAD_SIZE);
 	const char *comp = (const char *)p + ZB_COMP;
 	size_t n = strnlen(comp, ZB_COMP_END - ZB_COMP);
 	int r;
@@ -194,7 +194,7 @@ int up_uki(struct unpacker *u, const unsigned char *p, size_t len, uint64_t *ret
 		return up_fail(u, -ENOEXEC, PE_LFANEW, "no PE section table");
 	for (unsigned i = 0; i < n && profile < 2; i++) {
 		const unsigned char *s = p + table + (uint64_t)i * SEC_SIZE;
-		uint32_t vsize = up_le32(s + SEC_VSIZE), raw = up_le32(s + SEC_RAWSIZE);
+		uint32_t vsize = kx_le32(s + SEC_VSIZE), raw = kx_le32(s + SEC_RAWSIZE);
 
 		if (sec_is(s, ".profile")) {
 			profile++;
@@ -203,7 +203,7 @@ int up_uki(struct unpacker *u, const unsigned char *p, size_t len, uint64_t *ret
 		for (unsigned w = 0; w < 4; w++) {
 			if (!sec_is(s, want[w]))
 				continue;
-			off[w] = up_le32(s + SEC_RAWPTR);
+			off[w] = kx_le32(s + SEC_RAWPTR);
 			size[w] = vsize && vsize < raw ? vsize : raw;
 			found[w] = true;
 			if (!up_in_bounds(len, off[w], size[w]))

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "le.h"
 #include "unpack.h"
 
 #define NO_BASE         UINT64_MAX      /* the layer's input is decompressed: no file offset */
@@ -20,16 +21,6 @@ struct unpacker {
 	uint64_t off0;          /* offset of the codec's input in the layer's input */
 	bool uki_seen;
 };
-
-static inline uint32_t up_le32(const unsigned char *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static inline uint16_t up_le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
 
 /* [off, off + size) lies inside a buffer of len bytes; no sum that could wrap */
 static inline bool up_in_bounds(size_t len, uint64_t off, uint64_t size)
