@@ -305,3 +305,17 @@ cmdline $CAPTURE_CMDLINE"
 	echo '["kexec_file_load","KEXEC_FILE_ON_CRASH",[["kernel",4831838208],["elfcorehdr",5368643584],["initrd",4872732672],["dtb",5366611968]]]' >expected
 	diff -u expected got
 }
+
+@test "without _text in /proc/kallsyms (arm64 6.1: no KALLSYMS_ALL) the kernel text PT_LOAD comes from /proc/kcore" {
+	rm -rf sys
+	mksys arm64-kdump-6.1 sys
+	run -0 kx -p -c --dry-run --sysroot=sys Image --initrd=initrd.img --append="$CAPTURE_CMDLINE"
+	# the image's segment of /proc/kcore, not the direct map's page at the same physical address
+	assert_line "kernel text   0xffff800080000000 at physical 0x40200000, 44 MiB"
+	assert_line "elfcorehdr    built by kexec: 6 program headers (2 CPU notes, VMCOREINFO, kernel text, 2 memory ranges), 4 KiB"
+	refute_output --partial "no kernel text PT_LOAD"
+	# the header the capture kernel gets has it
+	run -0 kx -p -c --dry-run --sysroot=sys Image --append="$CAPTURE_CMDLINE" --elfcorehdr-out=eh
+	run -0 bash -c "readelf -lW eh | grep -c 'LOAD .* 0xffff800080000000 0x0000000040200000 '"
+	assert_output 1
+}
