@@ -45,7 +45,7 @@ fetch_clients() {
 }
 # the arm64 lab guests: Debian's arm64 kernel packages 6.1 and 6.12 (tests/tools/debian-kernel-pkg.sh)
 # and the arm64 packages the guest runs besides ours (LAB_ARM64_DEBS in tests/e2e/lab.bash:
-# busybox-static, kexec-tools and its libraries), each cached; the cross compiler and the
+# busybox-static), each cached; the cross compiler and the
 # libraries of our cross build come with tests/cross-build.sh
 fetch_lab_arm64() {
 	local here

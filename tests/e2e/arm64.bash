@@ -5,16 +5,15 @@
 # Debian's own arm64 kernel (an uncompressed EFI-stub Image, /boot/vmlinuz of its arm64 package)
 # boots in QEMU's virt board (-cpu max, TCG) from -kernel with crashkernel=, on the lab's
 # initramfs built for arm64 (LAB_ARCH=arm64: busybox and our binaries of that architecture).
-# Our kexec -p -s loads the capture kernel in two runs: the Image as Debian ships it, and a
-# gzip -9 copy as Ubuntu ships arm64 kernels (kexec unpacks it into a memfd; --dry-run shows the
-# layers).  Debian builds its arm64 kernels without CONFIG_KEXEC_FILE: there the kernel answers
-# our load with ENOSYS, which kexec must name, and the Image's run then loads with Debian's kexec
-# (kexec-tools: kexec_load and its purgatory), so that the capture on arm64 is still checked:
-# one NT_PRSTATUS per CPU, VMCOREINFO, every RAM byte outside the crashkernel in a PT_LOAD, the
-# log read from the saved file as the capture kernel read it from /proc/vmcore (and as Debian's
-# vmcore-dmesg reads it).  The gzip run has no such fallback (it would capture what the Image's
-# run captures): where our load fails, its panic must find no crash kernel.  Where a kernel has
-# kexec_file_load, both runs are captured through our load and checked alike.
+# Two runs: the Image as Debian ships it, and a gzip -9 copy as Ubuntu ships arm64 kernels
+# (kexec unpacks it into a memfd; --dry-run shows the layers).  In each, our kexec -p -s loads
+# it first.  Debian builds its arm64 kernels without CONFIG_KEXEC_FILE: there the kernel answers
+# with ENOSYS, which kexec must name, and the run loads the same file with our kexec -p -c
+# (kexec_load: our segments, DTB and purgatory page).  Then a panic, and the capture is checked
+# as on x86_64: one NT_PRSTATUS per CPU, VMCOREINFO, every RAM byte outside the crashkernel in
+# a PT_LOAD, the log read from the saved file as the capture kernel read it from /proc/vmcore
+# (and as Debian's vmcore-dmesg reads it).  On a kernel with kexec_file_load, the -s load is
+# the one captured.
 
 # the run's name: arm64-SERIES (the Image) or arm64-SERIES-gz (its gzip copy)
 arm64_vars() {
@@ -26,10 +25,10 @@ arm64_setup_file() {
 	export KVER KDIR LAB_MODDIR="$KDIR/lib/modules/$KVER"
 	arm64_vars "arm64-$SERIES"
 	lab_cycle "$SCENARIO" "$KVER" "$KDIR/boot/vmlinuz-$KVER" \
-		"kx_mode=s kx_plan=1 kx_kernel=/boot/vmlinuz kx_fallback=/usr/sbin/kexec-debian,c" || true
+		"kx_mode=s kx_plan=1 kx_kernel=/boot/vmlinuz kx_fallback=/usr/sbin/kexec,c" || true
 	arm64_vars "arm64-$SERIES-gz"
 	lab_cycle "$SCENARIO" "$KVER" "$KDIR/boot/vmlinuz-$KVER" \
-		"kx_mode=s kx_plan=1 kx_kernel=/boot/vmlinuz.gz" || true
+		"kx_mode=s kx_plan=1 kx_kernel=/boot/vmlinuz.gz kx_fallback=/usr/sbin/kexec,c" || true
 }
 
 arm64_setup() {
@@ -82,16 +81,18 @@ arm64_assert_gzip_plan() {
 	run -0 arm64_log "PLAN kernel        /boot/vmlinuz.gz: Image, $image"
 }
 
-# the capture kernel was loaded (by ours, else by the fallback), booted at the panic and saved
-# /proc/vmcore
+# the capture kernel was loaded by our kexec (-s, else -c of the same file: FILE), booted at the
+# panic and saved /proc/vmcore
 arm64_assert_captured() {
 	if arm64_has_kexec_file; then
 		run -0 arm64_log 'KEXEC_LOAD_RC=0 '
 		run -0 arm64_log '] CRASH_LOADED=1'
 	else
-		run -0 arm64_log 'FALLBACK_LOAD_RC=0 loader=/usr/sbin/kexec-debian mode=-c'
+		run -0 arm64_log "FALLBACK_LOAD_RC=0 loader=/usr/sbin/kexec mode=-c kernel=$1 "
 		run -0 arm64_log 'FALLBACK_CRASH_LOADED=1'
 	fi
+	run -0 arm64_log 'Starting crashdump kernel'
+	run -0 arm64_log 'SCENARIO_BEGIN test=capture'
 	run -0 arm64_log "CAPTURE_START kver=$KVER "
 	run -0 arm64_log 'VMCORE_SAVED'
 	[ -s "$VMCORE" ]
@@ -109,20 +110,12 @@ arm64_assert_dmesg_same_as_inside() {
 	assert_dmesg_matches_debian
 }
 
-# the gzip run: captured through our load where the kernel has kexec_file_load (and checked as
-# the Image's run); else the panic found no crash kernel: no capture kernel started
+# the gzip run, loaded from the gzip'ed Image: captured and checked as the Image's run
 arm64_assert_gzip_run() {
 	arm64_vars "arm64-$SERIES-gz"
-	if arm64_has_kexec_file; then
-		arm64_assert_captured
-		assert_notes_match_guest
-		assert_ram_covered
-		assert_inside_check_ok
-		arm64_assert_dmesg_same_as_inside
-		return
-	fi
-	run -0 arm64_log 'PANIC_NOW'
-	run -0 arm64_log 'Kernel panic - not syncing: sysrq triggered crash'
-	run -1 arm64_log -E 'Starting crashdump kernel|CAPTURE_START'
-	[ ! -e "$VMCORE" ]
+	arm64_assert_captured /boot/vmlinuz.gz
+	assert_notes_match_guest
+	assert_ram_covered
+	assert_inside_check_ok
+	arm64_assert_dmesg_same_as_inside
 }

@@ -31,8 +31,8 @@ lab_init() {
 # lab_arch: what differs per guest architecture (LAB_ARCH), as variables the one recipe and the
 # one boot function read.  x86_64 is the host's own: its binaries, busybox, modules and QEMU's
 # default PC.  arm64 is foreign: QEMU's virt board under TCG with the PL011 console, our binaries
-# cross-built (lab_cross_build), busybox and Debian's kexec (the peer) from Debian's arm64
-# packages, unpacked (lab_foreign_root), never installed, and Debian's arm64 kernel packages
+# cross-built (lab_cross_build), busybox from Debian's arm64 package, unpacked
+# (lab_foreign_root), never installed, and Debian's arm64 kernel packages
 # (tests/tools/debian-kernel-pkg.sh) for the kernels and their modules.
 #   LAB_QEMU LAB_MACHINE (array: board options) LAB_CONSOLE LAB_TRIPLET (cross compiler prefix,
 #   empty for the host)
@@ -77,11 +77,9 @@ lab_foreign_root() {
 	echo "$dir"
 }
 
-# the arm64 packages the guest runs besides ours: busybox, and Debian's kexec (kexec-tools, the
-# peer loader: kexec_load with its purgatory) with the libraries it needs (libxenctrl and what that
-# needs; zlib and libc come from the cross build's sysroot and Debian's cross libc)
-LAB_ARM64_DEBS=(busybox-static kexec-tools libxenmisc4.17 libxencall1 libxenforeignmemory1
-	libxendevicemodel1 libxenevtchn1 libxengnttab1 libxentoollog1 libxentoolcore1)
+# the arm64 packages the guest runs besides ours (whose libraries come from the cross build's
+# sysroot and Debian's cross libc): busybox
+LAB_ARM64_DEBS=(busybox-static)
 
 # lab_cross_build: our binaries for LAB_ARCH, built by tests/cross-build.sh in $LAB_OUT/cross-ARCH
 # (configured once, then make picks up what changed); prints the build directory
@@ -319,14 +317,13 @@ lab_arch_bins_x86_64() {
 }
 
 # lab_arch_bins_arm64 ROOT STAGE BUILD: ours cross-built (STAGE), their libraries from the cross
-# build's (BUILD) sysroot and Debian's cross libc; Debian's arm64 kexec as kexec-debian (from LAB_FOREIGN);
-# busybox's time for /usr/bin/time (-f %M); no udev (no hotplug scenario runs on arm64)
+# build's (BUILD) sysroot and Debian's cross libc; busybox's time for /usr/bin/time (-f %M); no
+# peer kexec, no udev (no benchmark or hotplug scenario runs on arm64)
 lab_arch_bins_arm64() {
-	local root=$1 stage=$2 trees=("$3/sysroot" "/usr/$LAB_TRIPLET" "$LAB_FOREIGN") f
+	local root=$1 stage=$2 trees=("$3/sysroot" "/usr/$LAB_TRIPLET") f
 	for f in $(cd "$stage" && find . -type f -perm -u+x | sed 's/^\.//'); do
 		lab_copy_bin_foreign "$root" "$stage$f" "$f" "${trees[@]}" || return 1
 	done
-	lab_copy_bin_foreign "$root" "$LAB_FOREIGN/sbin/kexec" /usr/sbin/kexec-debian "${trees[@]}" || return 1
 	ln -s /bin/busybox "$root/usr/bin/time"
 	"$LAB_TRIPLET-gcc" -static -O2 -o "$root/e2e/crash-loaded-sampler" "$LAB_SRC/guest/crash-loaded-sampler.c"
 }

@@ -3,8 +3,8 @@
 # host over QMP (hotplug=1), then panic with sysrq-c.
 #   kx_kernel=FILE   the kernel to load (default /boot/vmlinuz; /boot/vmlinuz.gz on arm64 guests)
 #   kx_plan=1        print the load plan first (--dry-run), each line as "PLAN …"
-#   kx_fallback=LOADER,MODE  when that load fails, load /boot/vmlinuz with LOADER -p -MODE instead
-#                    (a loader the kernel supports), so that the capture still runs
+#   kx_fallback=LOADER,MODE  when that load fails, load the same kernel with LOADER -p -MODE
+#                    instead (a syscall the kernel has), so that the capture still runs
 # The capture kernel's console is the first kernel's (console= on its command line).
 . /e2e/lib.sh
 kexec=$(param kx_kexec /usr/sbin/kexec)
@@ -35,8 +35,8 @@ echo "CRASH_LOADED=$(cat /sys/kernel/kexec_crash_loaded)"
 fallback=$(param kx_fallback '')
 if [ "$rc" != 0 ] && [ -n "$fallback" ]; then
 	t0=$(up)
-	"${fallback%,*}" -p -"${fallback#*,}" /boot/vmlinuz --initrd=/boot/capture.cpio.gz --append="$cmdline"
-	echo "FALLBACK_LOAD_RC=$? loader=${fallback%,*} mode=-${fallback#*,} took=$t0..$(up)"
+	"${fallback%,*}" -p -"${fallback#*,}" "$kernel" --initrd=/boot/capture.cpio.gz --append="$cmdline"
+	echo "FALLBACK_LOAD_RC=$? loader=${fallback%,*} mode=-${fallback#*,} kernel=$kernel took=$t0..$(up)"
 	echo "FALLBACK_CRASH_LOADED=$(cat /sys/kernel/kexec_crash_loaded)"
 fi
 for f in /sys/devices/system/memory/crash_hotplug /sys/devices/system/cpu/crash_hotplug; do
