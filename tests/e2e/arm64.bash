@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The arm64 capture scenarios (0018: Debian's arm64 6.12, 0019: 6.1), one body for both: loaded
+# The arm64 capture scenarios (0018: Debian's arm64 6.12, 0021: 6.1), one body for both: loaded
 # by their .bats file after helpers.bash, with SERIES set.
 #
 # Debian's own arm64 kernel (an uncompressed EFI-stub Image, /boot/vmlinuz of its arm64 package)
