@@ -120,6 +120,8 @@ struct kx_kload {
 					   buf), NULL when the arch hands over none */
 	size_t dtb_size;
 	const char *dtb_source;         /* the device tree it was made from */
+	const char *purgatory_does;     /* non-NULL: what this arch's purgatory does, when it is
+					   not the SHA-256 check of digest_regions segments */
 	const char *plan_only;          /* non-NULL: this version can show the plan but not load
 					   it; the sentence says why and what to do instead */
 	void *owned[KX_KLOAD_OWNED_MAX];

@@ -12,6 +12,24 @@
 #include "fileout.h"
 #include "plan.h"
 
+/* No _text in /proc/kallsyms (arm64 without CONFIG_KALLSYMS_ALL): the kernel image's segment
+ * of /proc/kcore, which the kernel maps from _text to _end. */
+static void read_kcore_text(const struct kexec_ctx *c, struct kexec_plan *p)
+{
+	uint64_t vaddr, paddr, size;
+	struct kx_err e;
+
+	kx_err_clear(&e);
+	if (kx_read_kcore_text(&c->sysroot, p->mem.kernel_start, &vaddr, &paddr, &size, &e) < 0) {
+		plan_warn(p, "no kernel text PT_LOAD: /proc/kallsyms has no _text and %s", e.msg);
+		return;
+	}
+	p->has_text = true;
+	p->text_vaddr = vaddr;
+	p->text_paddr = paddr;
+	p->text_size = size;
+}
+
 /* CPUs, VMCOREINFO, kernel text, page offset: what an elfcorehdr describes besides RAM. */
 void plan_read_elfcorehdr_inputs(const struct kexec_ctx *c, struct kexec_plan *p)
 {
@@ -39,7 +57,7 @@ void plan_read_elfcorehdr_inputs(const struct kexec_ctx *c, struct kexec_plan *p
 		else if (kx_read_kallsyms(&c->sysroot, syms, vals, found, 2, &e) < 0)
 			plan_warn(p, "no kernel text PT_LOAD: %s", e.msg);
 		else if (!found[0])
-			plan_warn(p, "no kernel text PT_LOAD: /proc/kallsyms has no _text");
+			read_kcore_text(c, p);
 		else {
 			p->has_text = true;
 			p->text_vaddr = vals[0];

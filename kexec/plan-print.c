@@ -105,6 +105,8 @@ static void print_kload(FILE *fp, const struct kexec_plan *p)
 		p->kl.plan_only ? "the kernel: there is no purgatory" : "purgatory");
 	if (p->kl.plan_only)
 		fprintf(fp, "purgatory     none: the plan cannot be loaded\n");
+	else if (p->kl.purgatory_does)
+		fprintf(fp, "purgatory     %s\n", p->kl.purgatory_does);
 	else if (p->kl.digest_regions)
 		fprintf(fp, "purgatory     checks the SHA-256 of %zu segments%s\n",
 			p->kl.digest_regions, plan_hotplug(p) ? " (not the elfcorehdr: the kernel "
@@ -350,6 +352,8 @@ void plan_print_json(const struct kexec_ctx *c, const struct kexec_plan *p, stru
 		else
 			kx_json_null(j, "acpi_rsdp");
 		kx_json_u64(j, "digest_segments", p->kl.digest_regions);
+		if (p->kl.purgatory_does)
+			kx_json_string(j, "purgatory", p->kl.purgatory_does);
 		/* x86_64's purgatory: where it reports a mismatch */
 		if (p->kl.serial_port) {
 			kx_json_u64(j, "purgatory_serial_port", p->kl.serial_port);

@@ -432,13 +432,14 @@ static uint64_t get(const unsigned char *p, unsigned bytes, bool big)
 	return v;
 }
 
-int kx_read_page_offset(const struct kx_sysroot *s, uint64_t *ret, struct kx_err *err)
+/* /proc/kcore's program headers (56 bytes each), read whole. */
+static int read_kcore_phdrs(const struct kx_sysroot *s, unsigned char **ret, unsigned *ret_n,
+			    bool *ret_big, struct kx_err *err)
 {
-	_cleanup_free_ unsigned char *ph = NULL;
 	_cleanup_close_ int fd = kx_sysroot_open(s, "/proc/kcore", O_RDONLY);
-	uint64_t phoff, best_vaddr = UINT64_MAX, best = 0;
+	uint64_t phoff;
 	unsigned phnum, phentsize;
-	unsigned char eh[64];
+	unsigned char eh[64], *ph;
 	ssize_t got;
 	bool big;
 
@@ -460,8 +461,26 @@ int kx_read_page_offset(const struct kx_sysroot *s, uint64_t *ret, struct kx_err
 	if (!ph)
 		return kx_err_set(err, -ENOMEM, "out of memory");
 	got = pread(fd, ph, (size_t)phnum * 56, (off_t)phoff);
-	if (got != (ssize_t)phnum * 56)
+	if (got != (ssize_t)phnum * 56) {
+		free(ph);
 		return kx_err_set(err, -EBADMSG, "/proc/kcore: program headers truncated");
+	}
+	*ret = ph;
+	*ret_n = phnum;
+	*ret_big = big;
+	return 0;
+}
+
+int kx_read_page_offset(const struct kx_sysroot *s, uint64_t *ret, struct kx_err *err)
+{
+	_cleanup_free_ unsigned char *ph = NULL;
+	uint64_t best_vaddr = UINT64_MAX, best = 0;
+	unsigned phnum;
+	bool big;
+	int r = read_kcore_phdrs(s, &ph, &phnum, &big, err);
+
+	if (r < 0)
+		return r;
 	for (unsigned i = 0; i < phnum; i++) {
 		const unsigned char *p = ph + (size_t)i * 56;
 		uint64_t vaddr = get(p + 16, 8, big), paddr = get(p + 24, 8, big);
@@ -477,6 +496,38 @@ int kx_read_page_offset(const struct kx_sysroot *s, uint64_t *ret, struct kx_err
 	if (best_vaddr == UINT64_MAX)
 		return kx_err_set(err, -ENODATA, "/proc/kcore has no segment with a physical address");
 	*ret = best;
+	return 0;
+}
+
+int kx_read_kcore_text(const struct kx_sysroot *s, uint64_t paddr, uint64_t *ret_vaddr,
+		       uint64_t *ret_paddr, uint64_t *ret_size, struct kx_err *err)
+{
+	_cleanup_free_ unsigned char *ph = NULL;
+	uint64_t best_vaddr = 0, best_paddr = 0, best_size = 0;
+	unsigned phnum;
+	bool big;
+	int r = read_kcore_phdrs(s, &ph, &phnum, &big, err);
+
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < phnum; i++) {
+		const unsigned char *p = ph + (size_t)i * 56;
+		uint64_t vaddr = get(p + 16, 8, big), start = get(p + 24, 8, big);
+		uint64_t memsz = get(p + 40, 8, big);
+
+		if (get(p, 4, big) != PT_LOAD || start == UINT64_MAX || paddr < start ||
+		    paddr - start >= memsz || vaddr <= best_vaddr)
+			continue;
+		best_vaddr = vaddr;
+		best_paddr = start;
+		best_size = memsz;
+	}
+	if (!best_size)
+		return kx_err_set(err, -ENODATA, "/proc/kcore has no segment at the physical "
+				  "address %#llx", (unsigned long long)paddr);
+	*ret_vaddr = best_vaddr;
+	*ret_paddr = best_paddr;
+	*ret_size = best_size;
 	return 0;
 }
 

@@ -71,6 +71,13 @@ int kx_read_kallsyms(const struct kx_sysroot *s, const char *const *names, uint6
  * headers: p_vaddr - p_paddr of its lowest RAM segment. */
 int kx_read_page_offset(const struct kx_sysroot *s, uint64_t *ret, struct kx_err *err);
 
+/* The kernel image's mapping in /proc/kcore: of the segments whose physical range holds paddr
+ * (the kernel's "Kernel code" in /proc/iomem), the one mapped highest (the image, not the direct
+ * map's alias of the same memory); its p_vaddr, p_paddr and p_memsz.  For a kernel whose
+ * /proc/kallsyms leaves _text out (arm64 without CONFIG_KALLSYMS_ALL: _text precedes _stext). */
+int kx_read_kcore_text(const struct kx_sysroot *s, uint64_t paddr, uint64_t *ret_vaddr,
+		       uint64_t *ret_paddr, uint64_t *ret_size, struct kx_err *err);
+
 /* crashkernel=,cma ranges (/sys/kernel/kexec/crash_cma_ranges of 2025 kernels); empty when
  * absent. */
 int kx_read_crash_cma(const struct kx_sysroot *s, struct kx_ranges *ret, struct kx_err *err);

@@ -27,6 +27,9 @@ pkgs=(
 lab=(
 	# the QEMU kdump lab (tests/e2e): the two Debian kernels, QEMU, the initramfs tools
 	qemu-system-x86 linux-image-amd64 linux-image-6.12-amd64 busybox-static cpio xz-utils kmod ovmf socat gawk bc
+	# the arm64 guests (tests/e2e/0018, 0019): QEMU's aarch64 emulator; their kernels and userland
+	# are Debian's arm64 packages, downloaded and unpacked, never installed (fetch_lab_arm64)
+	qemu-system-arm
 	# the device-dump kernel built from Debian's source
 	linux-source-6.12 bc bison flex libssl-dev dwarves rsync
 )
@@ -43,8 +46,29 @@ done
 fetch_clients() {
 	bash "$(dirname "${BASH_SOURCE[0]}")/tools/kdump-tools-pkg.sh" >/dev/null
 }
-if [ ${#missing[@]} -eq 0 ]; then
+# the arm64 lab guests: Debian's arm64 kernel packages 6.1 and 6.12 (tests/tools/debian-kernel-pkg.sh)
+# and the arm64 packages the guest runs besides ours (LAB_ARM64_DEBS in tests/e2e/lab.bash:
+# busybox-static), each cached; the cross compiler and the
+# libraries of our cross build come with tests/cross-build.sh
+fetch_lab_arm64() {
+	local here
+	here=$(dirname "${BASH_SOURCE[0]}")
+	bash "$here/tools/debian-kernel-pkg.sh" arm64 6.12 >/dev/null
+	bash "$here/tools/debian-kernel-pkg.sh" arm64 6.1 >/dev/null
+	(
+		# shellcheck source=e2e/lab.bash
+		source "$here/e2e/lab.bash"
+		KX_LAB_CACHE=${KX_LAB_CACHE:-/var/cache/kexec-ext-lab}
+		mkdir -p "$KX_LAB_CACHE"
+		lab_foreign_root arm64 "${LAB_ARM64_DEBS[@]}" >/dev/null
+	)
+}
+fetch() {
 	fetch_clients
+	[ "${1:-}" = --no-lab ] || fetch_lab_arm64
+}
+if [ ${#missing[@]} -eq 0 ]; then
+	fetch "${1:-}"
 	exit 0
 fi
 
@@ -56,4 +80,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fetch_clients
+fetch "${1:-}"

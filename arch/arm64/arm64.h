@@ -75,17 +75,17 @@ struct kx_arm64_kload_in {
 
 #define KX_ARM64_DTB_MAX (UINT64_C(2) << 20)   /* booting.rst: a DTB is at most 2 MiB */
 
-/* The plan_only sentence of every arm64 kexec_load plan. */
-#define KX_ARM64_NO_PURGATORY "kexec_load on arm64 needs a purgatory, which this version does " \
-	"not have; the plan is shown by --dry-run; use -s"
+/* What the arm64 purgatory (the load's entry page) does, for the plan. */
+#define KX_ARM64_PURGATORY_DOES "sets x0 to the device tree and x1-x3 to 0, enters the kernel; " \
+	"checks no digest"
 
 /*
  * Lay out and fill the segments.  -ENOEXEC for an Image that cannot be placed (text_offset not
  * page aligned, file larger than image_size), -EBADMSG for a malformed DTB (offset in err),
  * -EINVAL when a crash range is not memory in the DTB, -ENOSPC when a segment does not fit
- * (ret->segs shows which), -E2BIG for an edited DTB past 2 MiB.  ret->plan_only is always set:
- * there is no arm64 purgatory to enter the kernel with x0 = the DTB.  kx_kload_free() ret
- * either way.
+ * (ret->segs shows which), -E2BIG for an edited DTB past 2 MiB.  The entry is a purgatory page
+ * (placed top down above the kernel like the rest) that enters the kernel with x0 = the DTB.
+ * kx_kload_free() ret either way.
  */
 int kx_arm64_kload_layout(const struct kx_arm64_kload_in *in, struct kx_kload *ret,
 			  struct kx_err *err);

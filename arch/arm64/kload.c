@@ -14,10 +14,14 @@
  *   dtb          same file: top down at 2 MiB so that it never crosses a 2 MiB boundary;
  *                booting.rst: at most 2 MiB.
  *
+ *   purgatory    arch/arm64/kernel/machine_kexec.c: on a panic the kernel turns the MMU and the
+ *                caches off and jumps to the load's entry with x0 = 0 (only its own file loader
+ *                knows where a DTB is); booting.rst wants x0 = the DTB, x1-x3 = 0.  So the entry
+ *                is a page of six instructions and two literals that set exactly that and branch
+ *                to the kernel.  It checks no digest of the segments.
+ *
  * Everything goes into the main crash range (crashk_res); a low range (crashkernel=,low) is only
- * handed to the capture kernel as usable memory.  The kernel jumps to purgatory on a panic, and
- * arm64 purgatory sets x0 to the DTB before entering the kernel: this version has none, so the
- * plan is marked plan_only and the loader refuses to load it.
+ * handed to the capture kernel as usable memory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -207,6 +211,66 @@ static int place_dtb(const struct kx_arm64_kload_in *in, const struct kx_ranges 
 	return first < 0 ? kx_err_set(err, first, "cannot place the device tree") : 0;
 }
 
+/*
+ * The entry page: x0 = the DTB, x1 = x2 = x3 = 0, branch to the kernel.  Data accesses run
+ * with the MMU off (Device memory: no unaligned access), so both literals are 8-byte aligned.
+ */
+static const uint32_t purgatory_code[] = {
+	0x580000c0,     /* ldr x0, [pc + 0x18]   the DTB */
+	0xaa1f03e1,     /* mov x1, xzr */
+	0xaa1f03e2,     /* mov x2, xzr */
+	0xaa1f03e3,     /* mov x3, xzr */
+	0x58000090,     /* ldr x16, [pc + 0x10]  the kernel's entry, at 0x20 */
+	0xd61f0200,     /* br x16 */
+};
+#define PURGATORY_DTB 0x18
+#define PURGATORY_ENTRY 0x20
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_le64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Place the entry page; its literals are filled in once the kernel's entry is known. */
+static int place_purgatory(struct kx_kload *k, uint64_t kmin, unsigned char **ret_page,
+			   struct kx_err *err)
+{
+	unsigned char *page;
+	int first = 0;
+
+	if (k->nowned >= KX_KLOAD_OWNED_MAX)
+		return kx_err_set(err, -ENOMEM, "out of memory");
+	page = calloc(1, PAGE);
+	if (!page)
+		return kx_err_set(err, -ENOMEM, "out of memory");
+	k->owned[k->nowned++] = page;
+	*ret_page = page;
+	for (size_t i = 0; i < sizeof(purgatory_code) / sizeof(purgatory_code[0]); i++)
+		put_le32(page + 4 * i, purgatory_code[i]);
+	place(k, &(struct kx_segment){ .name = "purgatory", .buf = page, .bufsz = PAGE,
+				       .align = PAGE, .min = kmin, .top_down = true },
+	      k->window_start, k->window_end, &first);
+	if (first == -ENOSPC)
+		return no_room(k, k->window_start, k->window_end, err);
+	return first < 0 ? kx_err_set(err, first, "cannot place the purgatory") : 0;
+}
+
+static void fill_purgatory(struct kx_kload *k, unsigned char *page, uint64_t kernel_entry)
+{
+	const struct kx_segment *g = seg_named(k, "purgatory"), *d = seg_named(k, "dtb");
+
+	put_le64(page + PURGATORY_DTB, d->mem);
+	put_le64(page + PURGATORY_ENTRY, kernel_entry);
+	k->entry = g->mem;
+}
+
 int kx_arm64_kload_layout(const struct kx_arm64_kload_in *in, struct kx_kload *k,
 			  struct kx_err *err)
 {
@@ -215,12 +279,13 @@ int kx_arm64_kload_layout(const struct kx_arm64_kload_in *in, struct kx_kload *k
 	struct kx_ranges usable = { 0 };
 	struct kx_arm64_image h;
 	struct kx_segment *kern;
+	unsigned char *purgatory = NULL;
 	uint64_t kmin, base, wmax;
 	struct kx_err e;
 	int r, first = 0;
 
 	memset(k, 0, sizeof(*k));
-	k->plan_only = KX_ARM64_NO_PURGATORY;
+	k->purgatory_does = KX_ARM64_PURGATORY_DOES;
 	k->reserved_what = "image_size";
 	k->dtb_source = in->dtb_name;
 	if (!w)
@@ -273,6 +338,8 @@ int kx_arm64_kload_layout(const struct kx_arm64_kload_in *in, struct kx_kload *k
 		goto out;
 	}
 	r = place_dtb(in, &usable, kmin, k, err);
+	if (r == 0)
+		r = place_purgatory(k, kmin, &purgatory, err);
 	if (r < 0)
 		goto out;
 
@@ -282,7 +349,7 @@ int kx_arm64_kload_layout(const struct kx_arm64_kload_in *in, struct kx_kload *k
 	kern->memsz = page_up(in->kernel_size);
 	k->reserved_start = kern->mem;
 	k->reserved_end = kern->mem + page_up(h.image_size) - 1;
-	k->entry = kern->mem;
+	fill_purgatory(k, purgatory, kern->mem);
 	k->cmdline = strdup(in->cmdline);
 	if (!k->cmdline)
 		r = kx_err_set(err, -ENOMEM, "out of memory");

@@ -1,7 +1,6 @@
 #!/usr/bin/env bats
-# kexec -p -c on arm64: the plan of a kexec_load crash load with the device tree edited for the
-# capture kernel (arch/arm64/kload.c).  This version has no arm64 purgatory, so the plan is shown
-# by --dry-run and a load is refused before any syscall.
+# kexec -p -c on arm64: a kexec_load crash load with the device tree edited for the capture
+# kernel (arch/arm64/kload.c), entered through a purgatory page that sets x0 to the device tree.
 #
 # The machine (mk-kexec-sysroot.sh arm64-kdump): 4 GiB of RAM at 0x40000000, crashkernel=512M,high
 # at 0x120000000-0x13fffffff (main) and crashkernel=128M,low at 0x78000000-0x7fffffff.  The Image
@@ -12,6 +11,8 @@
 #    VMCOREINFO, kernel text, 2 dump ranges: 6 program headers);
 #  - initrd: bottom up from the end of image_size: 0x122700000 (4872732672), 40 MiB;
 #  - dtb: top down at 2 MiB alignment below the elfcorehdr: 0x13fe00000 (5366611968);
+#  - purgatory: one page top down, the range's last page 0x13ffff000 (5368705024) above the
+#    elfcorehdr's one page: the entry;
 #  - dump: RAM minus both crash ranges: 0x40000000-0x77ffffff and 0x80000000-0x11fffffff;
 #  - the capture kernel's memory (linux,usable-memory-range): the main range, then the low one.
 
@@ -96,19 +97,18 @@ setup() {
   },
   "layout": {
     "placed_by": "kexec",
-    "entry": 4831838208,
+    "entry": 5368705024,
     "kernel_reserved_start": 4831838208,
     "kernel_reserved_end": 4872732671,
     "memmap_entries": 2,
     "acpi_rsdp": null,
     "digest_segments": 0,
+    "purgatory": "sets x0 to the device tree and x1-x3 to 0, enters the kernel; checks no digest",
     "kernel_reserved_for": "image_size",
     "device_tree": "/sys/firmware/fdt",
     "device_tree_size": 1242,
-    "loadable": false,
-    "not_loadable_because": "kexec_load on arm64 needs a purgatory, which this version does not have; the plan is shown by --dry-run; use -s",
     "fits": true,
-    "used": 82845696,
+    "used": 82849792,
     "region": 536870912
   },
   "segments": [
@@ -142,6 +142,14 @@ setup() {
       "end": 5366616063,
       "memsz": 4096,
       "bufsz": 1242,
+      "digest": false
+    },
+    {
+      "name": "purgatory",
+      "start": 5368705024,
+      "end": 5368709119,
+      "memsz": 4096,
+      "bufsz": 4096,
       "digest": false
     }
   ],
@@ -205,9 +213,7 @@ setup() {
       "type": "System RAM"
     }
   ],
-  "warnings": [
-    "kexec_load on arm64 needs a purgatory, which this version does not have; the plan is shown by --dry-run; use -s"
-  ],
+  "warnings": [],
   "refused": null
 }
 JSON
@@ -257,15 +263,17 @@ JSON
 	assert_line "device tree   given.dtb, /chosen edited for the new kernel: 1150 bytes"
 }
 
-@test "without --dry-run, -p -c is refused before any syscall and nothing is recorded" {
-	run -1 kx -p -c --sysroot=sys Image --initrd=initrd.img --append="$CAPTURE_CMDLINE"
-	assert_output "kexec: kexec_load on arm64 needs a purgatory, which this version does not have; the plan is shown by --dry-run; use -s"
-	[ ! -e syscalls ]
-	[ -z "$(ls -A state 2>/dev/null)" ]
-	# --load-anyway does not override it: there is nothing that could enter the kernel
-	run -1 kx -p -c --load-anyway --sysroot=sys Image
-	assert_output --partial "needs a purgatory"
-	[ ! -e syscalls ]
+@test "-p -c loads through kexec_load, entered at the purgatory, and is recorded for kexec-hotplug" {
+	run -0 kx -p -c --sysroot=sys Image --initrd=initrd.img --append="$CAPTURE_CMDLINE"
+	# five segments as planned (the dtb's size is the edited tree's), flags KEXEC_ON_CRASH |
+	# KEXEC_ARCH_AARCH64; the entry is the purgatory page, the range's last
+	run -0 cat syscalls
+	assert_output --regexp '^kexec_load entry=0x13ffff000 nr_segments=5 flags=0xb70001 kernel:0x120000000\+0x2400000/0x2400000 elfcorehdr:0x13fff0000\+0x1000/0x1000 initrd:0x122700000\+0x2800000/0x2800000 dtb:0x13fe00000\+0x1000/0x[0-9a-f]+ purgatory:0x13ffff000\+0x1000/0x1000 -> 0$'
+	assert_equal "$(cat sys/sys/kernel/kexec_crash_loaded)" 1
+	run -0 grep -E '^(syscall|flags|cmdline) ' state/crash-load
+	assert_output "syscall kexec_load
+flags 0xb70001
+cmdline $CAPTURE_CMDLINE"
 }
 
 @test "a malformed device tree is refused with its offset" {
@@ -296,4 +304,18 @@ JSON
 	jq -c '[.syscall, .flag_names, (.segments | map([.name, .start]))]' <<<"$output" >got
 	echo '["kexec_file_load","KEXEC_FILE_ON_CRASH",[["kernel",4831838208],["elfcorehdr",5368643584],["initrd",4872732672],["dtb",5366611968]]]' >expected
 	diff -u expected got
+}
+
+@test "without _text in /proc/kallsyms (arm64 6.1: no KALLSYMS_ALL) the kernel text PT_LOAD comes from /proc/kcore" {
+	rm -rf sys
+	mksys arm64-kdump-6.1 sys
+	run -0 kx -p -c --dry-run --sysroot=sys Image --initrd=initrd.img --append="$CAPTURE_CMDLINE"
+	# the image's segment of /proc/kcore, not the direct map's page at the same physical address
+	assert_line "kernel text   0xffff800080000000 at physical 0x40200000, 44 MiB"
+	assert_line "elfcorehdr    built by kexec: 6 program headers (2 CPU notes, VMCOREINFO, kernel text, 2 memory ranges), 4 KiB"
+	refute_output --partial "no kernel text PT_LOAD"
+	# the header the capture kernel gets has it
+	run -0 kx -p -c --dry-run --sysroot=sys Image --append="$CAPTURE_CMDLINE" --elfcorehdr-out=eh
+	run -0 bash -c "readelf -lW eh | grep -c 'LOAD .* 0xffff800080000000 0x0000000040200000 '"
+	assert_output 1
 }

@@ -10,7 +10,7 @@ initramfs_hook_key() {
 
 # initramfs_hook ROOT KVER
 initramfs_hook() {
-	lab_virtio_modules "$1" "$2" virtio_mem
+	lab_virtio_modules "$1" "$2" "" virtio_mem
 	grep -qx 'virtio_mem.ko' "$1/lib/modules/load-order" || {
 		echo "initramfs-virtio-mem: no virtio_mem module for $2" >&2
 		return 1

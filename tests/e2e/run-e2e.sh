@@ -28,7 +28,7 @@ if [ "${E2E:-1}" = 0 ]; then
 		finish 0 0 "$ntests"
 	fi
 fi
-for need in qemu-system-x86_64 busybox cpio socat gawk jq; do
+for need in qemu-system-x86_64 qemu-system-aarch64 busybox cpio socat gawk jq; do
 	command -v "$need" >/dev/null || { echo "lab: $need missing: run tests/install-deps.sh"; finish 0 1 0; }
 done
 [ -n "$KVER_61" ] && [ -n "$KVER_612" ] ||

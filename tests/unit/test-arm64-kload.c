@@ -157,14 +157,13 @@ static void places_every_segment_inside_the_main_crash_range(void **state)
 	const struct kx_segment *g;
 
 	assert_int_equal(kx_arm64_kload_layout(&f->in, &f->k, &f->e), 0);
-	assert_int_equal(f->k.segs.n, 4);
+	assert_int_equal(f->k.segs.n, 5);
 	/* the kernel at the bottom: its 2 MiB aligned base is the range's start */
 	g = seg(&f->k, "kernel");
 	assert_int_equal(g->mem, 0x120000000);
 	assert_int_equal(g->memsz, 3 * MiB);
 	assert_int_equal(f->k.reserved_start, 0x120000000);
 	assert_int_equal(f->k.reserved_end, 0x120000000 + 4 * MiB - 1);
-	assert_int_equal(f->k.entry, 0x120000000);
 	/* the elfcorehdr at the top, 64 KiB aligned */
 	g = seg(&f->k, "elfcorehdr");
 	assert_int_equal(g->mem, 0x13fff0000);
@@ -177,7 +176,14 @@ static void places_every_segment_inside_the_main_crash_range(void **state)
 	assert_ptr_equal(g->buf, f->k.dtb);
 	assert_int_equal(g->bufsz, f->k.dtb_size);
 	assert_string_equal(f->k.cmdline, "console=ttyAMA0 nr_cpus=1");
-	assert_string_equal(f->k.plan_only, KX_ARM64_NO_PURGATORY);
+	assert_null(f->k.plan_only);
+	/* the entry is the purgatory page, top down: the last page (the elfcorehdr is 64 KiB
+	 * aligned, 4 KiB long) */
+	g = seg(&f->k, "purgatory");
+	assert_int_equal(g->mem, 0x13ffff000);
+	assert_int_equal(g->bufsz, 4096);
+	assert_int_equal(f->k.entry, g->mem);
+	assert_string_equal(f->k.purgatory_does, KX_ARM64_PURGATORY_DOES);
 	/* the capture kernel's memory: main range, then low */
 	assert_int_equal(f->k.memmap_entries, 2);
 	assert_int_equal(f->k.memmap[0].start, 0x120000000);
@@ -226,6 +232,35 @@ static void edits_chosen_for_the_capture_kernel(void **state)
 	assert_int_equal(sz, 400);
 	assert_int_equal(fdt_get_mem_rsv(f->k.dtb, 1, &a, &sz), 0);
 	assert_int_equal(a, 0x120400000);
+}
+
+static uint64_t le(const unsigned char *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/* What the kernel jumps to on a panic: x0 = the DTB's address, x1-x3 = 0, then the kernel.  The
+ * words are the A64 encodings (as GNU as assembles them); the literals are 8-byte aligned. */
+static void enters_the_kernel_with_x0_the_dtb(void **state)
+{
+	struct fixture *f = *state;
+	const unsigned char *p;
+	static const uint32_t code[] = { 0x580000c0, 0xaa1f03e1, 0xaa1f03e2, 0xaa1f03e3,
+					 0x58000090, 0xd61f0200 };
+
+	assert_int_equal(kx_arm64_kload_layout(&f->in, &f->k, &f->e), 0);
+	p = seg(&f->k, "purgatory")->buf;
+	for (unsigned i = 0; i < 6; i++)
+		assert_int_equal(le(p + 4 * i, 4), code[i]);
+	/* ldr x0, [pc + 0x18] and ldr x16, [pc + 0x10] at 0x10: both literals */
+	assert_int_equal(le(p + 0x18, 8), seg(&f->k, "dtb")->mem);
+	assert_int_equal(le(p + 0x20, 8), seg(&f->k, "kernel")->mem);
+	for (unsigned i = 0x28; i < 4096; i++)
+		assert_int_equal(p[i], 0);
 }
 
 static void starts_the_kernel_text_offset_above_its_base(void **state)
@@ -323,6 +358,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(places_every_segment_inside_the_main_crash_range,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(enters_the_kernel_with_x0_the_dtb, setup, teardown),
 		cmocka_unit_test_setup_teardown(edits_chosen_for_the_capture_kernel, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(starts_the_kernel_text_offset_above_its_base,

@@ -30,7 +30,7 @@ vmcore-dd --segments --raw --noheadings -o PADDR,PEND /proc/vmcore | sed 's/^/IN
 /usr/bin/time -f 'INSIDE_RSS_KIB %M' vmcore-dd --notes /proc/vmcore >/dev/null
 if command -v vmcore-dmesg >/dev/null; then
 	/usr/bin/time -f 'INSIDE_DMESG_RSS_KIB %M' vmcore-dmesg /proc/vmcore >/tmp/dmesg.txt
-	echo "INSIDE_DMESG_RC=$? lines=$(wc -l </tmp/dmesg.txt)"
+	echo "INSIDE_DMESG_RC=$? lines=$(wc -l </tmp/dmesg.txt) sha256=$(sha256sum </tmp/dmesg.txt | cut -d' ' -f1)"
 	grep -E 'sysrq|Kernel panic' /tmp/dmesg.txt | sed 's/^/INSIDE_DMESG /'
 fi
 load_modules

@@ -31,13 +31,22 @@ echo "CRASH_LOADED=$(cat /sys/kernel/kexec_crash_loaded)"
 /e2e/crash-loaded-sampler 900 /tmp/sampler.stop 19 >/tmp/sampler.out &
 sampler=$!
 
-# wait_reloads N: until kexec-hotplug has reloaded N times and nothing is pending (60 s at most)
+# wait_reloads N: until kexec-hotplug has reloaded at least N times, nothing is pending and no
+# worker (or kexec it runs) is left, twice 1 s apart (60 s at most): a burst can come in parts
+# (under TCG a DIMM's offline and remove events more than the quiet period apart)
 wait_reloads() {
-	w=0
-	while [ $w -lt 600 ]; do
+	w=0 quiet=0
+	while [ $w -lt 60 ]; do
 		s=$("$hp" status --json | tr -d ' \n')
-		case $s in *'"pending":0'*) case $s in *"\"reloads\":$1,"* | *"\"reloads\":$(($1 + 1)),"*) return 0 ;; esac ;; esac
-		sleep 0.1
+		r=$(echo "$s" | sed 's/.*"reloads":\([0-9]*\).*/\1/')
+		if case $s in *'"pending":0,'*) true ;; *) false ;; esac && [ "$r" -ge "$1" ] &&
+			! ps | grep -q '[k]exec-hotplug worker\|[/]kexec -p'; then
+			quiet=$((quiet + 1))
+			[ $quiet -ge 2 ] && return 0
+		else
+			quiet=0
+		fi
+		sleep 1
 		w=$((w + 1))
 	done
 	return 1
