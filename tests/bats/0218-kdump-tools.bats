@@ -23,14 +23,20 @@ LOAD_ARGV="[-p] [--command-line=$CAPTURE_CMDLINE] [--initrd=/var/lib/kdump/initr
 LOAD_CALL="kexec_file_load kernel=/boot/vmlinuz-$KVER initrd=/var/lib/kdump/initrd.img-$KVER cmdline_len=$((${#CAPTURE_CMDLINE} + 1)) flags=0x2 cmdline=$CAPTURE_CMDLINE -> 0"
 UNLOAD_CALL="kexec_file_load kernel=- initrd=- cmdline_len=0 flags=0x3 cmdline= -> 0"
 
+# In a chroot (../shared/tools/fresh-machine.sh runs the suite in one) / is not a mount point:
+# unshare cannot make the new namespace's mounts private there, and binds would reach the host.
+NOT_PRIVATE="/ is not a mount point (a chroot): no private mount namespace can be made here; the lab's kdump-tools scenarios (tests/e2e/0016, 0017) run kdump-config in a VM instead"
+
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root: unshare -m and mounts"
+	mountpoint -q / || skip "$NOT_PRIVATE"
 	PKG=$(bash "$SRCDIR/tests/tools/kdump-tools-pkg.sh")
 	export PKG
 }
 
 setup() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root: unshare -m and mounts"
+	mountpoint -q / || skip "$NOT_PRIVATE"
 	D=$BATS_TEST_TMPDIR/ns
 	mkdir -p "$D"/upper/{etc/default,etc/kdump,var/lib/kdump,boot} "$D/firmware"
 	cd "$D"

@@ -48,6 +48,8 @@ for f in sysroot/sys/kernel sysroot/proc/iomem cmdline upper/etc upper/var upper
 done
 kexec_test=$(head -n 1 "$dir/kexec-test")
 [ -x "$kexec_test" ] || { echo "client-ns.sh: $kexec_test is not executable" >&2; exit 1; }
+# a chroot's / is no mount point: its mounts cannot be made private (they would reach the host)
+mountpoint -q / || { echo "client-ns.sh: / is not a mount point (a chroot): no private mount namespace can be made here" >&2; exit 1; }
 [ -e /sbin/kexec ] || { echo "client-ns.sh: no /sbin/kexec to bind over (tests/install-deps.sh installs kexec-tools)" >&2; exit 1; }
 
 q() { printf '%q' "$1"; }
