@@ -27,9 +27,10 @@ UNLOAD_CALL="kexec_file_load kernel=- initrd=- cmdline_len=0 flags=0x3 cmdline= 
 # unshare cannot make the new namespace's mounts private there, and binds would reach the host.
 NOT_PRIVATE="/ is not a mount point (a chroot): no private mount namespace can be made here; the lab's kdump-tools scenarios (tests/e2e/0016, 0017) run kdump-config in a VM instead"
 
+# (bats 1.8 cannot skip from setup_file: it only leaves out the package, setup() skips each test)
 setup_file() {
-	[ "$(id -u)" -eq 0 ] || skip "needs root: unshare -m and mounts"
-	mountpoint -q / || skip "$NOT_PRIVATE"
+	[ "$(id -u)" -eq 0 ] || return 0
+	mountpoint -q / || return 0
 	PKG=$(bash "$SRCDIR/tests/tools/kdump-tools-pkg.sh")
 	export PKG
 }
