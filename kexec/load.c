@@ -24,11 +24,8 @@
 #define EBUSY_RETRIES 8
 #define EBUSY_FIRST_MS 10
 #define EBUSY_MAX_MS 400
-/* After a crash load the kernel accepted: crash_loaded is read again this often before a 0 is
- * believed, and the load is made again at most this many times when it is (or when the memory
- * changed while a kexec_load header was built). */
-#define VERIFY_READS 5
-#define VERIFY_READ_MS 20
+/* After a crash load the kernel accepted and then lost (kx_read_crash_loaded_settled() reads 0),
+ * or whose kexec_load header the memory changed under: made again at most this many times. */
 #define VERIFY_RELOADS 2
 
 /* What happened to the crash kernel that was loaded before a failed load. */
@@ -338,18 +335,6 @@ static void print_result_json(const struct kexec_ctx *c, const struct kexec_plan
 	kx_json_object_end(&j);
 }
 
-/* crash_loaded after a load the kernel accepted: a 0 is read again before it is believed. */
-static int loaded_after_load(const struct kexec_ctx *c)
-{
-	int v = crash_loaded_now(c);
-
-	for (unsigned n = 1; v == 0 && n < VERIFY_READS; n++) {
-		sleep_ms(VERIFY_READ_MS);
-		v = crash_loaded_now(c);
-	}
-	return v;
-}
-
 /* After a failed crash load: is the previous crash kernel still there, and if not, restore it. */
 static void after_failed_crash_load(const struct kexec_ctx *c, int before, bool have_prev,
 				    const struct kx_crash_record *prev, struct load_result *res)
@@ -370,7 +355,7 @@ static void after_failed_crash_load(const struct kexec_ctx *c, int before, bool 
 			 "kexec (no record in %s)", c->state_dir);
 	} else if (restore_previous(c, prev, res->restore_error, sizeof(res->restore_error)) < 0) {
 		/* restore_error says why */
-	} else if (loaded_after_load(c) == 0) {
+	} else if (kx_read_crash_loaded_settled(&c->sysroot) == 0) {
 		snprintf(res->restore_error, sizeof(res->restore_error), "the kernel accepted the "
 			 "restoring load but then reported no crash kernel loaded (%s reads 0)",
 			 kx_crash_loaded_path(&c->sysroot));
@@ -402,7 +387,7 @@ static int verify_crash_load(const struct kexec_ctx *c, const struct kexec_plan 
 			     const struct plan_step **step, char *why, size_t size)
 {
 	for (unsigned n = 0;; n++) {
-		int loaded = loaded_after_load(c), r;
+		int loaded = kx_read_crash_loaded_settled(&c->sysroot), r;
 
 		if (loaded == 1 && used->kload && plan_memory_changed(c, used, why, size))
 			return -ESTALE;
@@ -410,7 +395,7 @@ static int verify_crash_load(const struct kexec_ctx *c, const struct kexec_plan 
 			return 0;
 		snprintf(why, size, "the kernel accepted the load but then reported no crash kernel "
 			 "loaded (%s read 0, %u times %u ms apart)", kx_crash_loaded_path(&c->sysroot),
-			 VERIFY_READS, VERIFY_READ_MS);
+			 KX_CRASH_LOADED_READS, KX_CRASH_LOADED_READ_MS);
 		if (n == VERIFY_RELOADS)
 			return -EIO;
 		kx_warn("%s: loading again (%u of %u)", why, n + 1, VERIFY_RELOADS);

@@ -72,6 +72,17 @@ static const char *const hp_paths[KX_HP_SUBSYSTEMS] = {
 	[KX_HP_CPU] = "/sys/devices/system/cpu/crash_hotplug",
 };
 
+int kx_read_crash_loaded_settled(const struct kx_sysroot *s)
+{
+	int v = kx_read_crash_loaded(s);
+
+	for (unsigned n = 1; v == 0 && n < KX_CRASH_LOADED_READS; n++) {
+		nanosleep(&(struct timespec){ 0, KX_CRASH_LOADED_READ_MS * 1000000L }, NULL);
+		v = kx_read_crash_loaded(s);
+	}
+	return v;
+}
+
 const char *kx_crash_loaded_path(const struct kx_sysroot *s)
 {
 	uint64_t v;

@@ -89,6 +89,11 @@ int kx_read_crash_cma(const struct kx_sysroot *s, struct kx_ranges *ret, struct 
 int kx_read_crash_loaded(const struct kx_sysroot *s);
 /* The System RAM online now (/proc/iomem's, normalized), for freshness checks. */
 int kx_read_system_ram(const struct kx_sysroot *s, struct kx_ranges *ret, struct kx_err *err);
+/* kx_read_crash_loaded() after a load: a 0 is read again, KX_CRASH_LOADED_READS times
+ * KX_CRASH_LOADED_READ_MS apart, before it is believed. */
+#define KX_CRASH_LOADED_READS 5
+#define KX_CRASH_LOADED_READ_MS 20
+int kx_read_crash_loaded_settled(const struct kx_sysroot *s);
 /* The file kx_read_crash_loaded() reads on this system, for messages. */
 const char *kx_crash_loaded_path(const struct kx_sysroot *s);
 

@@ -219,13 +219,7 @@ static void reuse_dm_crypt_keys(const struct hp_ctx *c)
  * the worker's own word for its log and status.) */
 static int verify_loaded(const struct hp_ctx *c, char *err, size_t size)
 {
-	int v = kx_read_crash_loaded(&c->sysroot);
-
-	for (unsigned n = 1; v == 0 && n < 5; n++) {
-		sleep_ms(20);
-		v = kx_read_crash_loaded(&c->sysroot);
-	}
-	if (v != 0)
+	if (kx_read_crash_loaded_settled(&c->sysroot) != 0)
 		return 0;
 	snprintf(err, size, "NOT ARMED: %s reads 0 after a reload kexec reported done; a panic "
 		 "now is not captured: run kexec-hotplug check", kx_crash_loaded_path(&c->sysroot));

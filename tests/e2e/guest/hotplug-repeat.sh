@@ -22,13 +22,11 @@ echo "KEXEC_LOAD_RC=$? CRASH_LOADED=$(cat /sys/kernel/kexec_crash_loaded)"
 sampler=$!
 
 field() { "$hp" status --json | tr -d ' \n' | sed "s/.*\"$1\":\([0-9a-z]*\).*/\1/"; }
-# busy: a worker or a kexec it runs is still there
-busy() { ps | grep -q '[k]exec-hotplug worker\|[/]kexec -p'; }
 # settled: nothing pending, at least $1 reloads, no worker running, twice 1 s apart (120 s at most)
 settled() {
 	w=0 quiet=0
 	while [ $w -lt 120 ]; do
-		if [ "$(field pending)" = 0 ] && [ "$(field reloads)" -ge "$1" ] && ! busy; then
+		if [ "$(field pending)" = 0 ] && [ "$(field reloads)" -ge "$1" ] && ! hp_busy; then
 			quiet=$((quiet + 1))
 			[ $quiet -ge 2 ] && return 0
 		else

@@ -40,7 +40,7 @@ wait_reloads() {
 		s=$("$hp" status --json | tr -d ' \n')
 		r=$(echo "$s" | sed 's/.*"reloads":\([0-9]*\).*/\1/')
 		if case $s in *'"pending":0,'*) true ;; *) false ;; esac && [ "$r" -ge "$1" ] &&
-			! ps | grep -q '[k]exec-hotplug worker\|[/]kexec -p'; then
+			! hp_busy; then
 			quiet=$((quiet + 1))
 			[ $quiet -ge 2 ] && return 0
 		else

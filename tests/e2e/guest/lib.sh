@@ -28,6 +28,9 @@ panic_now() {
 	echo c >/proc/sysrq-trigger
 }
 
+# hp_busy: a kexec-hotplug worker, or the kexec it runs, is still there
+hp_busy() { ps | grep -q '[k]exec-hotplug worker\|[/]kexec -p'; }
+
 mem_blocks() { ls -d /sys/devices/system/memory/memory* 2>/dev/null | wc -l; }
 
 load_modules() {
